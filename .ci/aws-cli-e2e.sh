@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Black-box test: build cgip, start `cgip serve`, drive it with the AWS CLI (a client we did not
+# write). Usage: aws-cli-e2e.sh sqlite|postgres
+set -euo pipefail
+backend=${1:-sqlite}
+command -v aws >/dev/null || { echo "the AWS CLI (aws) is required"; exit 1; }
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  if [ "$backend" = postgres ] && [ -n "${schema:-}" ]; then
+    PGOPTIONS="-c client_min_messages=warning" psql "$CGIP_TEST_POSTGRES_URL" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/cgip" ./cmd/cgip
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+endpoint="http://127.0.0.1:$port"
+
+export CGIP_ROOT_ACCESS_KEY_ID=AKIACIROOTEXAMPLE001
+export CGIP_ROOT_SECRET_ACCESS_KEY=ci/secret/access/key/for/the/aws/cli/test
+storage=(--data "$work/data")
+if [ "$backend" = postgres ]; then
+  schema="cgip_cli_$$_$(date +%s)"
+  psql "${CGIP_TEST_POSTGRES_URL:?}" -qc "CREATE SCHEMA $schema" >/dev/null
+  storage=(--data "$work/data" --database "${CGIP_TEST_POSTGRES_URL}&search_path=$schema")
+fi
+"$work/cgip" serve --listen "127.0.0.1:$port" "${storage[@]}" 2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 50); do
+  curl -fs "$endpoint/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fs "$endpoint/health" | grep -q '"ok"' || { cat "$work/server.log"; echo "server did not become healthy"; exit 1; }
+
+# Only what this script sets: no shared config or credentials files of the machine.
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+export AWS_ACCESS_KEY_ID=$CGIP_ROOT_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$CGIP_ROOT_SECRET_ACCESS_KEY
+export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+unset AWS_SESSION_TOKEN AWS_PROFILE
+cognito() { aws cognito-idp --endpoint-url "$endpoint" "$@"; }
+fail() { echo "FAIL ($backend): $*"; cat "$work/server.log"; exit 1; }
+passed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+
+pool=$(cognito create-user-pool --pool-name ci-pool --user-pool-tags team=ci --query UserPool.Id --output text)
+[[ "$pool" =~ ^us-east-1_[0-9A-Za-z]{9}$ ]] || fail "create-user-pool returned id '$pool'"
+ok "create-user-pool ($pool)"
+
+[ "$(cognito describe-user-pool --user-pool-id "$pool" --query 'UserPool.[Name,MfaConfiguration,Policies.PasswordPolicy.MinimumLength]' --output text)" = $'ci-pool\tOFF\t8' ] \
+  || fail "describe-user-pool defaults"
+ok "describe-user-pool"
+
+cognito list-user-pools --max-results 10 --query 'UserPools[].Id' --output text | grep -q "$pool" || fail "list-user-pools does not list $pool"
+ok "list-user-pools"
+
+cognito update-user-pool --user-pool-id "$pool" --policies 'PasswordPolicy={MinimumLength=10}' >/dev/null
+[ "$(cognito describe-user-pool --user-pool-id "$pool" --query 'UserPool.Policies.PasswordPolicy.MinimumLength' --output text)" = 10 ] || fail "update-user-pool"
+ok "update-user-pool"
+
+client=$(cognito create-user-pool-client --user-pool-id "$pool" --client-name web --generate-secret \
+  --explicit-auth-flows ALLOW_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH --query UserPoolClient.ClientId --output text)
+[[ "$client" =~ ^[a-z0-9]{26}$ ]] || fail "create-user-pool-client returned '$client'"
+secret=$(cognito describe-user-pool-client --user-pool-id "$pool" --client-id "$client" --query UserPoolClient.ClientSecret --output text)
+[ ${#secret} -eq 52 ] || fail "client secret '$secret'"
+ok "create-user-pool-client / describe-user-pool-client"
+
+[ "$(cognito list-user-pool-clients --user-pool-id "$pool" --query 'UserPoolClients[0].ClientName' --output text)" = web ] || fail "list-user-pool-clients"
+ok "list-user-pool-clients"
+
+[ "$(cognito list-tags-for-resource --resource-arn "arn:aws:cognito-idp:us-east-1:000000000000:userpool/$pool" --query Tags.team --output text)" = ci ] \
+  || fail "list-tags-for-resource"
+ok "list-tags-for-resource"
+
+# An error case: the exact __type and message, as the CLI prints them.
+if cognito describe-user-pool --user-pool-id us-east-1_doesNotEx 2>"$work/err"; then fail "describe of a missing pool succeeded"; fi
+grep -qxF "An error occurred (ResourceNotFoundException) when calling the DescribeUserPool operation: User pool us-east-1_doesNotEx does not exist." "$work/err" \
+  || fail "missing pool error: $(cat "$work/err")"
+ok "ResourceNotFoundException text"
+
+if cognito describe-user-pool --user-pool-id 'bad pool' 2>"$work/err"; then fail "invalid pool id accepted"; fi
+grep -qF "An error occurred (InvalidParameterException) when calling the DescribeUserPool operation: 1 validation error detected: Value 'bad pool' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+" "$work/err" \
+  || fail "validation error: $(cat "$work/err")"
+ok "InvalidParameterException validation text"
+
+# A request signed with the wrong secret is refused.
+if AWS_SECRET_ACCESS_KEY=not-the-secret cognito list-user-pools --max-results 1 2>"$work/err"; then fail "wrong secret accepted"; fi
+grep -qF "An error occurred (InvalidSignatureException) when calling the ListUserPools operation: The request signature we calculated does not match the signature you provided." "$work/err" \
+  || fail "wrong secret: $(cat "$work/err")"
+ok "wrong secret refused (InvalidSignatureException)"
+
+cognito delete-user-pool-client --user-pool-id "$pool" --client-id "$client"
+cognito delete-user-pool --user-pool-id "$pool"
+if cognito describe-user-pool --user-pool-id "$pool" 2>/dev/null; then fail "pool still there after delete"; fi
+ok "delete-user-pool-client / delete-user-pool"
+
+if grep -qF "$CGIP_ROOT_SECRET_ACCESS_KEY" "$work/server.log" || grep -qF "$secret" "$work/server.log"; then fail "a secret reached the server log"; fi
+ok "no secrets in the server log"
+
+echo "($backend backend)"
+echo "aws-cli-e2e: $passed passed, 0 failed"

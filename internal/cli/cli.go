@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// Version is set at build time with -ldflags "-X github.com/cgip/cgip/internal/cli.Version=...";
+// otherwise it comes from the module's build information.
+var Version = ""
+
+const usage = `cgip: a self-hosted Amazon Cognito user-pools server, and its client
+
+Usage:
+  cgip serve [flags]     run the server (cgip serve -h lists the flags)
+  cgip operations        print the table of implemented Cognito operations (Markdown)
+  cgip version           print the version
+`
+
+// Run runs one cgip command and returns the process exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch strings.ToLower(args[0]) {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "operations":
+		return runOperations(stdout)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "cgip", version())
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "cgip: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/cgip/cgip/internal/server"
+)
+
+// runServe parses the serve flags (each also settable as CGIP_<FLAG>; a flag on the command
+// line wins) and runs the server until ctx ends.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cgip serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := server.Config{}
+	fs.StringVar(&cfg.Listen, "listen", server.DefaultListen, "address to listen on")
+	fs.StringVar(&cfg.DataDir, "data", server.DefaultDataDir, "data directory (SQLite database and master key)")
+	fs.BoolVar(&cfg.Memory, "memory", false, "keep everything in an in-memory SQLite database")
+	fs.StringVar(&cfg.Database, "database", "", "PostgreSQL URL (postgres://...) for several nodes sharing one database")
+	fs.StringVar(&cfg.Region, "region", server.DefaultRegion, "default region (signed requests use their own)")
+	fs.StringVar(&cfg.AccountID, "account-id", server.DefaultAccountID, "the account id pools belong to")
+	fs.BoolVar(&cfg.Dev, "dev", false, "accept any AWS credentials without checking signatures (tests only)")
+	fs.StringVar(&cfg.CORSOrigin, "cors-origin", "*", "Access-Control-Allow-Origin for browser clients")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := parseWithEnv(fs, args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cgip serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "cgip serve:", err)
+		return 2
+	}
+	cfg.Logger = logger
+	cfg.MasterKey = os.Getenv("CGIP_MASTER_KEY")
+	cfg.RootAccessKeyID = os.Getenv("CGIP_ROOT_ACCESS_KEY_ID")
+	cfg.RootSecretAccessKey = os.Getenv("CGIP_ROOT_SECRET_ACCESS_KEY")
+	srv, err := server.New(ctx, cfg, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "cgip serve:", err)
+		return 1
+	}
+	if err := srv.Serve(ctx); err != nil {
+		fmt.Fprintln(stderr, "cgip serve:", err)
+		return 1
+	}
+	return 0
+}
+
+// parseWithEnv parses args, then fills every flag the command line did not set from its
+// environment variable CGIP_<NAME> (dashes become underscores).
+func parseWithEnv(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		env := "CGIP_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s=%q: %w", env, v, e)
+				fmt.Fprintln(fs.Output(), "cgip serve:", err)
+			}
+		}
+	})
+	return err
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("--log-format %q: want text or json", format)
+	}
+}

@@ -1,0 +1,49 @@
+package iam
+
+import (
+	"context"
+	"fmt"
+)
+
+// Principal is an authenticated caller.
+type Principal struct {
+	AccountID   string
+	ARN         string // arn:aws:iam::<account>:root
+	AccessKeyID string
+	Root        bool
+}
+
+// RootPrincipal is the root identity of an account.
+func RootPrincipal(accountID, accessKeyID string) *Principal {
+	return &Principal{
+		AccountID:   accountID,
+		ARN:         fmt.Sprintf("arn:aws:iam::%s:root", accountID),
+		AccessKeyID: accessKeyID,
+		Root:        true,
+	}
+}
+
+// Decision is the outcome of evaluating a request.
+type Decision int
+
+const (
+	ImplicitDeny Decision = iota
+	Allow
+	ExplicitDeny
+)
+
+// Authorizer decides whether p may perform action (`cognito-idp:<Operation>`) on resource (an
+// ARN or `*`).
+type Authorizer interface {
+	Authorize(ctx context.Context, p *Principal, action, resource string) (Decision, error)
+}
+
+// RootOnly allows the root identity everything and denies anyone else.
+type RootOnly struct{}
+
+func (RootOnly) Authorize(_ context.Context, p *Principal, _, _ string) (Decision, error) {
+	if p != nil && p.Root {
+		return Allow, nil
+	}
+	return ImplicitDeny, nil
+}

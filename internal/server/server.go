@@ -1,0 +1,148 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/cgip/cgip/internal/api"
+	"github.com/cgip/cgip/internal/seal"
+	"github.com/cgip/cgip/internal/store"
+	"github.com/cgip/cgip/internal/store/sqlstore"
+	"github.com/cgip/cgip/internal/userpool"
+)
+
+// shutdownGrace bounds how long in-flight requests may finish after a stop signal.
+const shutdownGrace = 10 * time.Second
+
+// Server is a configured, listening cgip.
+type Server struct {
+	cfg      Config
+	store    store.Store
+	api      *api.API
+	listener net.Listener
+	http     *http.Server
+	log      *slog.Logger
+}
+
+// New opens the store and prepares everything; it listens but does not serve yet. Messages for
+// the operator (the dev-mode warning, a newly generated root credential) go to announce.
+func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dsn, keyFile := storageLocation(&cfg)
+	key, err := seal.LoadKey(cfg.MasterKey, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	sealer, err := seal.New(key)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	fail := func(err error) (*Server, error) { st.Close(); return nil, err }
+	root, err := loadRootCredential(ctx, &cfg, st, sealer, announce)
+	if err != nil {
+		return fail(err)
+	}
+	if cfg.Dev {
+		fmt.Fprintln(announce, "cgip: WARNING: --dev is on: any AWS credentials are accepted and signatures are NOT checked. Never expose this server.")
+	}
+	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer})
+	a := api.New(api.Config{
+		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
+		Credentials: &rootCredentials{cred: root, accountID: cfg.AccountID},
+		Logger:      log, CORSOrigin: cfg.CORSOrigin,
+	}, pools)
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fail(err)
+	}
+	s := &Server{cfg: cfg, store: st, api: a, listener: ln, log: log}
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// storageLocation maps the storage flags to a store DSN and the master key file.
+func storageLocation(cfg *Config) (dsn, keyFile string) {
+	switch {
+	case cfg.Memory:
+		return ":memory:", ""
+	case cfg.Database != "":
+		return cfg.Database, filepath.Join(cfg.DataDir, "master.key")
+	default:
+		return filepath.Join(cfg.DataDir, "cgip.db"), filepath.Join(cfg.DataDir, "master.key")
+	}
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// API exposes the registry (for the operations table).
+func (s *Server) API() *api.API { return s.api }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", s.health)
+	mux.Handle("/", s.api)
+	return mux
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"status":"unavailable"}`)
+		return
+	}
+	_, _ = io.WriteString(w, `{"status":"ok"}`)
+}
+
+// Serve serves until ctx is cancelled, then stops accepting, lets in-flight requests finish
+// (10 s at most) and closes the store.
+func (s *Server) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.listener) }()
+	s.log.Info("cgip listening", "addr", s.Addr(), "region", s.cfg.Region, "account", s.cfg.AccountID, "dev", s.cfg.Dev)
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		err = s.http.Shutdown(shutdownCtx)
+		cancel()
+		<-errc
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if cerr := s.store.Close(); err == nil {
+		err = cerr
+	}
+	s.log.Info("cgip stopped")
+	return err
+}

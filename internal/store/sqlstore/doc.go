@@ -1,0 +1,10 @@
+// Package sqlstore implements store.Store once, over database/sql, for SQLite (modernc.org/sqlite,
+// pure Go: the embedded default) and PostgreSQL (pgx: the multi-node backend). Both dialects run
+// the same Go code and the same queries; what differs (driver, DSN settings, schema types, the
+// migration lock) is data in dialect.go and the per-dialect migrations embedded under
+// migrations/, applied by Open and recorded in schema_migrations. Errors callers may act on are
+// store.ErrNotFound and store.ErrConflict; any other database failure is returned as an opaque
+// "store: <op> failed" (context cancellation passes through) and its detail goes to
+// Options.Logger. Stored times are UTC with microsecond precision, Tags come back as a non-nil
+// map, Config bytes come back exactly as written (nil stays nil).
+package sqlstore

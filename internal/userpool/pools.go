@@ -1,0 +1,208 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/cgip/cgip/internal/apierr"
+	"github.com/cgip/cgip/internal/model"
+	"github.com/cgip/cgip/internal/store"
+)
+
+// poolDoc is what the store keeps in UserPool.Config: the pool as DescribeUserPool shows it
+// (less the columns the store keeps itself) and the MFA settings that only
+// Get/SetUserPoolMfaConfig show.
+type poolDoc struct {
+	Pool model.UserPoolType
+	MFA  mfaDoc
+}
+
+type mfaDoc struct {
+	SoftwareToken *model.SoftwareTokenMfaConfigType `json:",omitempty"`
+	Email         *model.EmailMfaConfigType         `json:",omitempty"`
+	WebAuthn      *model.WebAuthnConfigurationType  `json:",omitempty"`
+}
+
+// pool is a stored pool with its decoded document.
+type pool struct {
+	rec *store.UserPool
+	doc poolDoc
+}
+
+func (s *Service) CreateUserPool(ctx context.Context, in *model.CreateUserPoolRequest) (*model.CreateUserPoolResponse, error) {
+	sc := scopeFrom(ctx)
+	var up model.UserPoolType
+	copyMembers(&up, in)
+	schema, err := buildSchema(in.Schema)
+	if err != nil {
+		return nil, err
+	}
+	up.SchemaAttributes = schema
+	up.UserPoolTags = nil // kept by the store, not in the document
+	if err := checkPoolSettings(&up, true); err != nil {
+		return nil, err
+	}
+	applyPoolDefaults(&up)
+	now := s.now()
+	p := &pool{doc: poolDoc{Pool: up}, rec: &store.UserPool{
+		Region: sc.Region, AccountID: sc.AccountID, Name: *in.PoolName,
+		Tags: in.UserPoolTags, CreatedAt: now, UpdatedAt: now,
+	}}
+	if err := p.encode(); err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		p.rec.ID = newPoolID(sc.Region)
+		err = s.st.CreateUserPool(ctx, p.rec)
+		if !errors.Is(err, store.ErrConflict) || attempt == 3 {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateUserPoolResponse{UserPool: p.view()}, nil
+}
+
+func (s *Service) DescribeUserPool(ctx context.Context, in *model.DescribeUserPoolRequest) (*model.DescribeUserPoolResponse, error) {
+	p, err := s.getPool(ctx, s.st, *in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return &model.DescribeUserPoolResponse{UserPool: p.view()}, nil
+}
+
+// UpdateUserPool replaces the pool's updatable settings: as in Cognito, a setting the request
+// leaves out returns to its default. Settings fixed at creation (schema, alias and username
+// attributes, username configuration) and the MFA settings of SetUserPoolMfaConfig stay.
+func (s *Service) UpdateUserPool(ctx context.Context, in *model.UpdateUserPoolRequest) (*model.UpdateUserPoolResponse, error) {
+	var next model.UserPoolType
+	copyMembers(&next, in)
+	next.UserPoolTags = nil // kept by the store, not in the document
+	if err := checkPoolSettings(&next, false); err != nil {
+		return nil, err
+	}
+	applyPoolDefaults(&next)
+	err := retryOnConflict(ctx, func() error {
+		p, err := s.getPool(ctx, s.st, *in.UserPoolId)
+		if err != nil {
+			return err
+		}
+		old := p.doc.Pool
+		next.SchemaAttributes = old.SchemaAttributes
+		next.AliasAttributes = old.AliasAttributes
+		next.UsernameAttributes = old.UsernameAttributes
+		next.UsernameConfiguration = old.UsernameConfiguration
+		next.Domain, next.CustomDomain = old.Domain, old.CustomDomain
+		if in.PoolName != nil {
+			p.rec.Name = *in.PoolName
+		}
+		if in.UserPoolTags != nil {
+			p.rec.Tags = in.UserPoolTags
+		}
+		// cfn-coverage #1176: MFA cannot be switched ON by UpdateUserPool.
+		if *next.MfaConfiguration == model.UserPoolMfaTypeOn && *old.MfaConfiguration != model.UserPoolMfaTypeOn {
+			return apierr.InvalidParameter("Cannot turn MFA functionality ON, once the user pool has been created.")
+		}
+		p.doc.Pool = next
+		p.rec.UpdatedAt = s.now()
+		if err := p.encode(); err != nil {
+			return err
+		}
+		return s.st.UpdateUserPool(ctx, p.rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateUserPoolResponse{}, nil
+}
+
+func (s *Service) DeleteUserPool(ctx context.Context, in *model.DeleteUserPoolRequest) error {
+	return s.st.InTx(ctx, func(tx store.Tx) error {
+		p, err := s.getPool(ctx, tx, *in.UserPoolId)
+		if err != nil {
+			return err
+		}
+		if v := p.doc.Pool.DeletionProtection; v != nil && *v == model.DeletionProtectionTypeActive {
+			return apierr.InvalidParameter("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
+		}
+		return tx.DeleteUserPool(ctx, p.rec.Region, p.rec.ID)
+	})
+}
+
+func (s *Service) ListUserPools(ctx context.Context, in *model.ListUserPoolsRequest) (*model.ListUserPoolsResponse, error) {
+	sc := scopeFrom(ctx)
+	after, ok := decodePageToken(in.NextToken)
+	if !ok {
+		return nil, apierr.InvalidParameter("Invalid pagination token.")
+	}
+	limit := int(*in.MaxResults)
+	recs, err := s.st.ListUserPools(ctx, sc.Region, sc.AccountID, store.Page{After: after, Limit: limit + 1})
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ListUserPoolsResponse{UserPools: []model.UserPoolDescriptionType{}}
+	if len(recs) > limit {
+		recs = recs[:limit]
+		out.NextToken = encodePageToken(recs[limit-1].ID)
+	}
+	for i := range recs {
+		p, err := decodePool(&recs[i])
+		if err != nil {
+			return nil, err
+		}
+		out.UserPools = append(out.UserPools, model.UserPoolDescriptionType{
+			Id: &p.rec.ID, Name: &p.rec.Name, LambdaConfig: p.doc.Pool.LambdaConfig,
+			CreationDate: model.NewTime(p.rec.CreatedAt), LastModifiedDate: model.NewTime(p.rec.UpdatedAt),
+		})
+	}
+	return out, nil
+}
+
+// getPool loads a pool of the caller's account and region, or ResourceNotFoundException.
+func (s *Service) getPool(ctx context.Context, tx store.Tx, id string) (*pool, error) {
+	sc := scopeFrom(ctx)
+	rec, err := tx.GetUserPool(ctx, sc.Region, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.AccountID != sc.AccountID) {
+		return nil, apierr.PoolNotFound(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodePool(rec)
+}
+
+func decodePool(rec *store.UserPool) (*pool, error) {
+	p := &pool{rec: rec}
+	if err := json.Unmarshal(rec.Config, &p.doc); err != nil {
+		return nil, fmt.Errorf("userpool: pool %s: corrupt config: %w", rec.ID, err)
+	}
+	return p, nil
+}
+
+func (p *pool) encode() error {
+	b, err := json.Marshal(p.doc)
+	if err != nil {
+		return err
+	}
+	p.rec.Config = b
+	return nil
+}
+
+// view is the pool as DescribeUserPool returns it.
+func (p *pool) view() *model.UserPoolType {
+	up := p.doc.Pool
+	up.Id = ptr(p.rec.ID)
+	up.Name = ptr(p.rec.Name)
+	up.Arn = ptr(PoolARN(p.rec.Region, p.rec.AccountID, p.rec.ID))
+	up.CreationDate = model.NewTime(p.rec.CreatedAt)
+	up.LastModifiedDate = model.NewTime(p.rec.UpdatedAt)
+	up.UserPoolTags = p.rec.Tags
+	if up.UserPoolTags == nil {
+		up.UserPoolTags = map[string]string{}
+	}
+	up.EstimatedNumberOfUsers = ptr(int32(0))
+	return &up
+}

@@ -1,0 +1,66 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/cgip/cgip/internal/apierr"
+	"github.com/cgip/cgip/internal/seal"
+	"github.com/cgip/cgip/internal/store"
+)
+
+// Config wires a Service.
+type Config struct {
+	Store  store.Store
+	Sealer *seal.Sealer
+	Now    func() time.Time
+}
+
+// Service implements the user-pool operations.
+type Service struct {
+	st     store.Store
+	sealer *seal.Sealer
+	now    func() time.Time
+}
+
+func New(cfg Config) *Service {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: cfg.Store, sealer: cfg.Sealer, now: func() time.Time { return now().UTC().Truncate(time.Millisecond) }}
+}
+
+// copyMembers copies every member of src into dst that has the same name: Cognito's request and
+// record shapes share member names (CreateUserPoolRequest -> UserPoolType, ...), so this avoids a
+// hand-written copy of dozens of fields that would drift from the model.
+func copyMembers(dst, src any) {
+	b, err := json.Marshal(src)
+	if err != nil {
+		panic(err) // generated model types always marshal
+	}
+	if err := json.Unmarshal(b, dst); err != nil {
+		panic(err)
+	}
+}
+
+// maxConflictRetries bounds optimistic read-modify-write loops.
+const maxConflictRetries = 10
+
+// retryOnConflict runs a read-modify-write until it does not lose a race.
+func retryOnConflict(ctx context.Context, fn func() error) error {
+	var err error
+	for range maxConflictRetries {
+		if err = fn(); !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return apierr.ConcurrentModification("Too many concurrent modifications, please retry.")
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,79 @@
+package userpool
+
+import (
+	"context"
+	"maps"
+	"strings"
+
+	"github.com/cgip/cgip/internal/apierr"
+	"github.com/cgip/cgip/internal/model"
+)
+
+// maxTags is the AWS limit of tags on one resource.
+const maxTags = 50
+
+// poolIDFromARN returns the pool id an ARN names when it is a user pool ARN of the caller's
+// account and region.
+func poolIDFromARN(sc Scope, arn string) (string, bool) {
+	prefix := "arn:aws:cognito-idp:" + sc.Region + ":" + sc.AccountID + ":userpool/"
+	id, ok := strings.CutPrefix(arn, prefix)
+	return id, ok && id != ""
+}
+
+// updateTags applies change to the tags of the pool arn names.
+func (s *Service) updateTags(ctx context.Context, arn string, change func(tags map[string]string) error) error {
+	id, ok := poolIDFromARN(scopeFrom(ctx), arn)
+	if !ok {
+		return apierr.ResourceNotFound("Resource %s does not exist.", arn)
+	}
+	return retryOnConflict(ctx, func() error {
+		p, err := s.getPool(ctx, s.st, id)
+		if err != nil {
+			return err
+		}
+		tags := maps.Clone(p.rec.Tags)
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		if err := change(tags); err != nil {
+			return err
+		}
+		p.rec.Tags = tags
+		return s.st.UpdateUserPool(ctx, p.rec)
+	})
+}
+
+func (s *Service) TagResource(ctx context.Context, in *model.TagResourceRequest) (*model.TagResourceResponse, error) {
+	return &model.TagResourceResponse{}, s.updateTags(ctx, *in.ResourceArn, func(tags map[string]string) error {
+		maps.Copy(tags, in.Tags)
+		if len(tags) > maxTags {
+			return apierr.UserPoolTagging("Too many tags: a user pool can have at most %d tags.", maxTags)
+		}
+		return nil
+	})
+}
+
+func (s *Service) UntagResource(ctx context.Context, in *model.UntagResourceRequest) (*model.UntagResourceResponse, error) {
+	return &model.UntagResourceResponse{}, s.updateTags(ctx, *in.ResourceArn, func(tags map[string]string) error {
+		for _, k := range in.TagKeys {
+			delete(tags, k)
+		}
+		return nil
+	})
+}
+
+func (s *Service) ListTagsForResource(ctx context.Context, in *model.ListTagsForResourceRequest) (*model.ListTagsForResourceResponse, error) {
+	id, ok := poolIDFromARN(scopeFrom(ctx), *in.ResourceArn)
+	if !ok {
+		return nil, apierr.ResourceNotFound("Resource %s does not exist.", *in.ResourceArn)
+	}
+	p, err := s.getPool(ctx, s.st, id)
+	if err != nil {
+		return nil, err
+	}
+	tags := p.rec.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return &model.ListTagsForResourceResponse{Tags: tags}, nil
+}
