@@ -2,20 +2,17 @@ package server_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/cgip/cgip/internal/server"
+	"github.com/cgip/cgip/internal/store/storetest"
 )
 
 func TestSQLiteDataSurvivesRestart(t *testing.T) {
@@ -91,11 +88,7 @@ func TestGeneratedRootCredentialIsStoredAndReused(t *testing.T) {
 // TestTwoNodesShareOnePostgreSQL starts two servers on one database: each sees the other's
 // writes at once (ISSUE 2, section 5).
 func TestTwoNodesShareOnePostgreSQL(t *testing.T) {
-	base := os.Getenv("CGIP_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("CGIP_TEST_POSTGRES_URL not set; PostgreSQL backend not tested")
-	}
-	dsn := freshSchema(t, base)
+	dsn := storetest.PostgresSchema(t, storetest.PostgresURL(t))
 	keyFile := t.TempDir() // both nodes share one master key, as a deployment must
 	a := startServer(t, server.Config{Database: dsn, DataDir: keyFile})
 	b := startServer(t, server.Config{Database: dsn, DataDir: keyFile})
@@ -117,29 +110,4 @@ func TestTwoNodesShareOnePostgreSQL(t *testing.T) {
 	}
 	_, err = a.rootClient().DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: pool.UserPool.Id})
 	wantAPIError(t, err, "ResourceNotFoundException", "User pool "+aws.ToString(pool.UserPool.Id)+" does not exist.")
-}
-
-// freshSchema creates an empty schema for one test and returns a URL that uses it.
-func freshSchema(t *testing.T, base string) string {
-	t.Helper()
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("cgip_e2e_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

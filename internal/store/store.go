@@ -43,7 +43,8 @@ type Client struct {
 	Version   int64
 }
 
-// Page asks for at most Limit records whose key sorts after After ("" = from the start).
+// Page asks for at most Limit records whose key sorts after After ("" = from the start);
+// a Limit of 0 or less means no limit.
 type Page struct {
 	After string
 	Limit int
@@ -51,6 +52,10 @@ type Page struct {
 
 // Tx is everything the domain can do with stored records. The same methods are available
 // outside a transaction (each call is then its own transaction) and inside Store.InTx.
+//
+// Common rules: deleting a missing record is ErrNotFound; a successful write updates the
+// caller's record with what was stored (Version, times in UTC); zero CreatedAt/UpdatedAt become
+// now; Tags come back as a non-nil map; a Tx stays usable after ErrConflict or ErrNotFound.
 type Tx interface {
 	CreateUserPool(ctx context.Context, p *UserPool) error // ErrConflict if the id exists
 	// GetUserPool finds a pool by region and id; a pool in another region is ErrNotFound.
@@ -64,12 +69,12 @@ type Tx interface {
 	// ListUserPools lists the pools of one account in one region, ordered by id.
 	ListUserPools(ctx context.Context, region, accountID string, page Page) ([]UserPool, error)
 
-	CreateClient(ctx context.Context, c *Client) error // ErrConflict if the id exists
+	CreateClient(ctx context.Context, c *Client) error // ErrConflict if the id exists, ErrNotFound without the pool
 	// GetClient finds a client of a pool; a client of another pool is ErrNotFound.
 	GetClient(ctx context.Context, poolID, clientID string) (*Client, error)
 	// FindClient finds a client by its id alone (public operations name only the client).
 	FindClient(ctx context.Context, clientID string) (*Client, error)
-	UpdateClient(ctx context.Context, c *Client) error // as UpdateUserPool
+	UpdateClient(ctx context.Context, c *Client) error // as UpdateUserPool; writes Name, Secret, Config, UpdatedAt
 	DeleteClient(ctx context.Context, poolID, clientID string) error
 	// ListClients lists a pool's clients ordered by id.
 	ListClients(ctx context.Context, poolID string, page Page) ([]Client, error)
@@ -82,7 +87,9 @@ type Tx interface {
 }
 
 // Store is a backend. InTx runs fn in one transaction, retrying it on serialization
-// failures; fn must not keep Tx after it returns.
+// failures, so fn may run more than once and must have no effects outside the database. fn must
+// use only the Tx it is given (on SQLite a write outside it would wait for fn's own transaction)
+// and must not keep it after it returns.
 type Store interface {
 	Tx
 	InTx(ctx context.Context, fn func(tx Tx) error) error

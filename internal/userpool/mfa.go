@@ -23,12 +23,7 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *model.SetUserPoo
 	if err := checkMfaConfig(in); err != nil {
 		return nil, err
 	}
-	var out model.SetUserPoolMfaConfigResponse
-	err := retryOnConflict(ctx, func() error {
-		p, err := s.getPool(ctx, s.st, *in.UserPoolId)
-		if err != nil {
-			return err
-		}
+	p, err := s.modifyPool(ctx, *in.UserPoolId, func(p *pool) error {
 		up := &p.doc.Pool
 		up.MfaConfiguration = ptr(model.UserPoolMfaTypeOff)
 		if in.MfaConfiguration != nil {
@@ -41,20 +36,14 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *model.SetUserPoo
 			}
 		}
 		p.doc.MFA = mfaDoc{SoftwareToken: in.SoftwareTokenMfaConfiguration, Email: in.EmailMfaConfiguration, WebAuthn: in.WebAuthnConfiguration}
-		p.rec.UpdatedAt = s.now()
-		if err := p.encode(); err != nil {
-			return err
-		}
-		if err := s.st.UpdateUserPool(ctx, p.rec); err != nil {
-			return err
-		}
-		copyMembers(&out, mfaView(p))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	out := &model.SetUserPoolMfaConfigResponse{}
+	copyMembers(out, mfaView(p))
+	return out, nil
 }
 
 // mfaView is the pool's MFA settings as Get/SetUserPoolMfaConfig show them.

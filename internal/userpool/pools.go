@@ -85,11 +85,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *model.UpdateUserPoolRe
 		return nil, err
 	}
 	applyPoolDefaults(&next)
-	err := retryOnConflict(ctx, func() error {
-		p, err := s.getPool(ctx, s.st, *in.UserPoolId)
-		if err != nil {
-			return err
-		}
+	_, err := s.modifyPool(ctx, *in.UserPoolId, func(p *pool) error {
 		old := p.doc.Pool
 		next.SchemaAttributes = old.SchemaAttributes
 		next.AliasAttributes = old.AliasAttributes
@@ -107,11 +103,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *model.UpdateUserPoolRe
 			return apierr.InvalidParameter("Cannot turn MFA functionality ON, once the user pool has been created.")
 		}
 		p.doc.Pool = next
-		p.rec.UpdatedAt = s.now()
-		if err := p.encode(); err != nil {
-			return err
-		}
-		return s.st.UpdateUserPool(ctx, p.rec)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -159,6 +151,27 @@ func (s *Service) ListUserPools(ctx context.Context, in *model.ListUserPoolsRequ
 		})
 	}
 	return out, nil
+}
+
+// modifyPool is the read-modify-write of a pool's settings: change runs on a fresh copy and
+// the result is written only if no one else wrote the pool in between (else it runs again).
+func (s *Service) modifyPool(ctx context.Context, id string, change func(p *pool) error) (*pool, error) {
+	var p *pool
+	err := retryOnConflict(ctx, func() error {
+		var err error
+		if p, err = s.getPool(ctx, s.st, id); err != nil {
+			return err
+		}
+		if err := change(p); err != nil {
+			return err
+		}
+		p.rec.UpdatedAt = s.now()
+		if err := p.encode(); err != nil {
+			return err
+		}
+		return s.st.UpdateUserPool(ctx, p.rec)
+	})
+	return p, err
 }
 
 // getPool loads a pool of the caller's account and region, or ResourceNotFoundException.

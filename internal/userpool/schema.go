@@ -97,7 +97,9 @@ func isStandard(name string) bool {
 
 // isVerifiedFlag: Cognito treats email_verified / phone_number_verified in a Schema as custom
 // attribute names (aws-cdk PR #14699).
-func isVerifiedFlag(name string) bool { return name == "email_verified" || name == "phone_number_verified" }
+func isVerifiedFlag(name string) bool {
+	return name == "email_verified" || name == "phone_number_verified"
+}
 
 func sameCustomName(existing, name string) bool {
 	return existing == "custom:"+name || existing == "dev:custom:"+name
@@ -160,21 +162,13 @@ func customAttribute(e model.SchemaAttributeType) (model.SchemaAttributeType, er
 }
 
 func (s *Service) AddCustomAttributes(ctx context.Context, in *model.AddCustomAttributesRequest) (*model.AddCustomAttributesResponse, error) {
-	err := retryOnConflict(ctx, func() error {
-		p, err := s.getPool(ctx, s.st, *in.UserPoolId)
-		if err != nil {
-			return err
-		}
+	_, err := s.modifyPool(ctx, *in.UserPoolId, func(p *pool) error {
 		schema, err := addCustom(p.doc.Pool.SchemaAttributes, in.CustomAttributes, false)
 		if err != nil {
 			return err
 		}
 		p.doc.Pool.SchemaAttributes = schema
-		p.rec.UpdatedAt = s.now()
-		if err := p.encode(); err != nil {
-			return err
-		}
-		return s.st.UpdateUserPool(ctx, p.rec)
+		return nil
 	})
 	if err != nil {
 		return nil, err

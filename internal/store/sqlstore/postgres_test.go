@@ -1,12 +1,7 @@
 package sqlstore_test
 
 import (
-	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 
@@ -15,56 +10,10 @@ import (
 	"github.com/cgip/cgip/internal/store/storetest"
 )
 
-// postgresURL is the server to test against, e.g.
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable
-func postgresURL(t *testing.T) string {
-	u := os.Getenv("CGIP_TEST_POSTGRES_URL")
-	if u == "" {
-		t.Skip("CGIP_TEST_POSTGRES_URL not set; PostgreSQL backend not tested")
-	}
-	return u
-}
-
-// newSchema creates an empty schema, drops it when the test ends and returns a DSN whose
-// connections use it (pgx passes search_path on as a run-time parameter).
-func newSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	var b [8]byte
-	rand.Read(b[:])
-	schema := "cgip_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 func TestPostgres(t *testing.T) {
-	base := postgresURL(t)
+	base := storetest.PostgresURL(t)
 	storetest.Run(t, func(t *testing.T) store.Store {
-		s := openStore(t, newSchema(t, base))
+		s := openStore(t, storetest.PostgresSchema(t, base))
 		if d := s.Dialect(); d != "postgres" {
 			t.Fatalf("Dialect() = %q, want postgres", d)
 		}
@@ -75,7 +24,7 @@ func TestPostgres(t *testing.T) {
 // Several stores (as several cgip processes would) open one fresh schema at the same time:
 // the migrations must not fail or run twice, and every store sees the others' writes at once.
 func TestPostgresSharedSchema(t *testing.T) {
-	dsn := newSchema(t, postgresURL(t))
+	dsn := storetest.PostgresSchema(t, storetest.PostgresURL(t))
 	stores := make([]*sqlstore.Store, 4)
 	var wg sync.WaitGroup
 	for i := range stores {
