@@ -98,3 +98,25 @@ func TestUserPoolClientLifecycleWithSDK(t *testing.T) {
 	_, err = c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &missing, ClientName: aws.String("x")})
 	wantAPIError(t, err, "ResourceNotFoundException", "User pool "+missing+" does not exist.")
 }
+
+// TestLoopbackCallbacksAreAllowed: Cognito accepts plain HTTP only for loopback hosts.
+func TestLoopbackCallbacksAreAllowed(t *testing.T) {
+	ts := startServer(t, server.Config{Memory: true})
+	ctx := context.Background()
+	c := ts.rootClient()
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("cb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("spa"),
+		CallbackURLs:       []string{"http://localhost:3000/cb", "http://127.0.0.1:8080/", "http://[::1]/x", "myapp://callback", "https://app.example.com/"},
+		DefaultRedirectURI: aws.String("http://localhost:3000/cb"),
+		AllowedOAuthFlows:  []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthScopes: []string{"openid"}, AllowedOAuthFlowsUserPoolClient: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.UserPoolClient.CallbackURLs) != 5 || aws.ToString(out.UserPoolClient.DefaultRedirectURI) != "http://localhost:3000/cb" {
+		t.Fatalf("client = %+v", out.UserPoolClient)
+	}
+}

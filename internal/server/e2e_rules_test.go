@@ -62,6 +62,11 @@ func TestCognitoRulesBeyondTheModel(t *testing.T) {
 				AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}})
 			return err
 		}, "InvalidOAuthFlowException", "CallbackUrls can not be empty when code flow or implicit flow is selected"},
+		{"plain-HTTP callback to a public host (documented rule; our wording)", func() error {
+			_, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: id, ClientName: aws.String("x"),
+				CallbackURLs: []string{"https://app.example.com/cb", "http://app.example.com/cb"}})
+			return err
+		}, "InvalidParameterException", "Invalid redirect URL http://app.example.com/cb: it must be absolute, without a fragment, and use HTTPS unless its host is localhost, 127.0.0.1 or [::1]."},
 		{"unknown read attribute (captured CreateUserPoolClient error)", func() error {
 			_, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: id, ClientName: aws.String("x"),
 				ReadAttributes: []string{"email", "custom:nope"}})

@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"net/url"
 	"slices"
 
 	"github.com/cgip/cgip/internal/apierr"
@@ -168,6 +169,22 @@ func checkClientSettings(c *model.UserPoolClientType) error {
 		// The API reference forbids the mix; no captured text was found (our wording).
 		return apierr.InvalidParameter("The legacy ExplicitAuthFlows values ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY and USER_PASSWORD_AUTH cannot be combined with ALLOW_ values.")
 	}
+	for _, list := range [][]string{c.CallbackURLs, c.LogoutURLs} {
+		for _, u := range list {
+			if err := checkRedirectURL(u); err != nil {
+				return err
+			}
+		}
+	}
+	if c.DefaultRedirectURI != nil {
+		if err := checkRedirectURL(*c.DefaultRedirectURI); err != nil {
+			return err
+		}
+		if !slices.Contains(c.CallbackURLs, *c.DefaultRedirectURI) {
+			// Documented rule ("must be in the CallbackURLs list"); no captured text (our wording).
+			return apierr.InvalidParameter("DefaultRedirectURI must be one of the CallbackURLs.")
+		}
+	}
 	if (slices.Contains(c.AllowedOAuthFlows, model.OAuthFlowTypeCode) || slices.Contains(c.AllowedOAuthFlows, model.OAuthFlowTypeImplicit)) && len(c.CallbackURLs) == 0 {
 		// cisagov/crossfeed #440.
 		return apierr.InvalidOAuthFlow("CallbackUrls can not be empty when code flow or implicit flow is selected")
@@ -197,4 +214,23 @@ func applyClientDefaults(c *model.UserPoolClientType) {
 	if c.AuthSessionValidity == nil {
 		c.AuthSessionValidity = ptr(int32(3))
 	}
+}
+
+// checkRedirectURL applies the documented rule for callback and sign-out URLs: absolute,
+// no fragment, HTTPS except for loopback hosts (http://localhost, http://127.0.0.1,
+// http://[::1]); custom app schemes (myapp://) are allowed. No captured text (our wording).
+func checkRedirectURL(raw string) error {
+	u, err := url.Parse(raw)
+	bad := err != nil || u.Scheme == "" || u.Fragment != "" || (u.Scheme == "https" && u.Host == "")
+	if !bad && u.Scheme == "http" {
+		switch u.Hostname() {
+		case "localhost", "127.0.0.1", "::1":
+		default:
+			bad = true
+		}
+	}
+	if bad {
+		return apierr.InvalidParameter("Invalid redirect URL %s: it must be absolute, without a fragment, and use HTTPS unless its host is localhost, 127.0.0.1 or [::1].", raw)
+	}
+	return nil
 }
