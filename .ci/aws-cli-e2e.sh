@@ -75,6 +75,38 @@ ok "list-user-pool-clients"
   || fail "list-tags-for-resource"
 ok "list-tags-for-resource"
 
+# Users: create, get by alias, list with a filter, disable/enable, groups, delete.
+upool=$(cognito create-user-pool --pool-name ci-users --alias-attributes email --query UserPool.Id --output text)
+cognito admin-create-user --user-pool-id "$upool" --username ci-alice --message-action SUPPRESS \
+  --user-attributes Name=email,Value=alice@example.com Name=email_verified,Value=true >/dev/null
+cognito admin-create-user --user-pool-id "$upool" --username ci-bob --message-action SUPPRESS \
+  --user-attributes Name=email,Value=bob@example.com >/dev/null
+ok "admin-create-user"
+[ "$(cognito admin-get-user --user-pool-id "$upool" --username alice@example.com --query Username --output text)" = ci-alice ] \
+  || fail "admin-get-user by verified email alias"
+ok "admin-get-user by alias"
+[ "$(cognito list-users --user-pool-id "$upool" --filter 'email ^= "bob"' --query 'Users[].Username' --output text)" = ci-bob ] \
+  || fail "list-users with a filter"
+ok "list-users --filter"
+cognito admin-disable-user --user-pool-id "$upool" --username ci-bob
+[ "$(cognito list-users --user-pool-id "$upool" --filter 'status = "Disabled"' --query 'Users[].Username' --output text)" = ci-bob ] \
+  || fail "disabled user not listed as Disabled"
+cognito admin-enable-user --user-pool-id "$upool" --username ci-bob
+[ "$(cognito admin-get-user --user-pool-id "$upool" --username ci-bob --query Enabled --output text)" = True ] || fail "admin-enable-user"
+ok "admin-disable-user / admin-enable-user"
+cognito admin-set-user-password --user-pool-id "$upool" --username ci-alice --password 'Sup3r-Secret!' --permanent
+[ "$(cognito admin-get-user --user-pool-id "$upool" --username ci-alice --query UserStatus --output text)" = CONFIRMED ] || fail "admin-set-user-password"
+ok "admin-set-user-password"
+cognito create-group --user-pool-id "$upool" --group-name admins >/dev/null
+cognito admin-add-user-to-group --user-pool-id "$upool" --group-name admins --username ci-alice
+[ "$(cognito list-users-in-group --user-pool-id "$upool" --group-name admins --query 'Users[].Username' --output text)" = ci-alice ] || fail "groups"
+ok "groups"
+cognito admin-delete-user --user-pool-id "$upool" --username ci-bob
+if cognito admin-get-user --user-pool-id "$upool" --username ci-bob 2>"$work/err"; then fail "deleted user still there"; fi
+grep -qxF "An error occurred (UserNotFoundException) when calling the AdminGetUser operation: User does not exist." "$work/err" || fail "deleted user: $(cat "$work/err")"
+ok "admin-delete-user"
+if grep -qF 'Sup3r-Secret!' "$work/server.log"; then fail "a password reached the server log"; fi
+
 # An error case: the exact __type and message, as the CLI prints them.
 if cognito describe-user-pool --user-pool-id us-east-1_doesNotEx 2>"$work/err"; then fail "describe of a missing pool succeeded"; fi
 grep -qxF "An error occurred (ResourceNotFoundException) when calling the DescribeUserPool operation: User pool us-east-1_doesNotEx does not exist." "$work/err" \

@@ -78,6 +78,8 @@ func New(cfg Config, pools *userpool.Service) *API {
 	registerUserPools(a, pools)
 	registerClients(a, pools)
 	registerTags(a, pools)
+	registerUsers(a, pools)
+	registerGroups(a, pools)
 	return a
 }
 

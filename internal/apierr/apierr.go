@@ -100,3 +100,23 @@ func AccessDenied(format string, args ...any) *Error {
 func InvalidOAuthFlow(format string, args ...any) *Error {
 	return clientErr("InvalidOAuthFlowException", format, args...)
 }
+
+func UserNotFound() *Error { return clientErr("UserNotFoundException", "User does not exist.") }
+func UsernameExists(format string, args ...any) *Error {
+	return clientErr("UsernameExistsException", format, args...)
+}
+func AliasExists(format string, args ...any) *Error {
+	return clientErr("AliasExistsException", format, args...)
+}
+func GroupExists(format string, args ...any) *Error {
+	return clientErr("GroupExistsException", format, args...)
+}
+func InvalidPassword(format string, args ...any) *Error {
+	return clientErr("InvalidPasswordException", format, args...)
+}
+func PasswordHistoryPolicyViolation(format string, args ...any) *Error {
+	return clientErr("PasswordHistoryPolicyViolationException", format, args...)
+}
+func UnsupportedUserState(format string, args ...any) *Error {
+	return clientErr("UnsupportedUserStateException", format, args...)
+}

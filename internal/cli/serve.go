@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
+	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/server"
 )
 
@@ -26,6 +28,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&cfg.AccountID, "account-id", server.DefaultAccountID, "the account id pools belong to")
 	fs.BoolVar(&cfg.Dev, "dev", false, "accept any AWS credentials without checking signatures (tests only)")
 	fs.StringVar(&cfg.CORSOrigin, "cors-origin", "*", "Access-Control-Allow-Origin for browser clients")
+	hash := passhash.Default
+	fs.Func("password-hash-time", fmt.Sprintf("argon2id passes for new password hashes (default %d)", hash.Time), uintFlag(&hash.Time))
+	fs.Func("password-hash-memory", fmt.Sprintf("argon2id memory in KiB for new password hashes (default %d)", hash.MemoryKiB), uintFlag(&hash.MemoryKiB))
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := parseWithEnv(fs, args); err != nil {
@@ -44,6 +49,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	cfg.Logger = logger
+	cfg.PasswordHash = hash
 	cfg.MasterKey = os.Getenv("CGIP_MASTER_KEY")
 	cfg.RootAccessKeyID = os.Getenv("CGIP_ROOT_ACCESS_KEY_ID")
 	cfg.RootSecretAccessKey = os.Getenv("CGIP_ROOT_SECRET_ACCESS_KEY")
@@ -81,6 +87,18 @@ func parseWithEnv(fs *flag.FlagSet, args []string) error {
 		}
 	})
 	return err
+}
+
+// uintFlag parses a positive 32-bit number into dst.
+func uintFlag(dst *uint32) func(string) error {
+	return func(s string) error {
+		n, err := strconv.ParseUint(s, 10, 32)
+		if err != nil || n == 0 {
+			return fmt.Errorf("want a positive number, got %q", s)
+		}
+		*dst = uint32(n)
+		return nil
+	}
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {

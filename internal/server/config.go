@@ -3,6 +3,8 @@ package server
 import (
 	"errors"
 	"log/slog"
+
+	"github.com/cgip/cgip/internal/passhash"
 )
 
 // Config is everything `cgip serve` can be told.
@@ -23,7 +25,9 @@ type Config struct {
 	// one (generated and printed once on first start).
 	RootAccessKeyID     string
 	RootSecretAccessKey string
-	Logger              *slog.Logger
+	// PasswordHash is the argon2id cost of new password hashes (zero: the OWASP minimum).
+	PasswordHash passhash.Params
+	Logger       *slog.Logger
 }
 
 // Defaults as documented in the README.

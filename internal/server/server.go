@@ -62,7 +62,7 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 	if cfg.Dev {
 		fmt.Fprintln(announce, "cgip: WARNING: --dev is on: any AWS credentials are accepted and signatures are NOT checked. Never expose this server.")
 	}
-	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer})
+	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash})
 	a := api.New(api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
 		Credentials: &rootCredentials{cred: root, accountID: cfg.AccountID},

@@ -63,8 +63,8 @@ type Tx interface {
 	// UpdateUserPool writes Name, Config, Tags and UpdatedAt when p.Version still matches;
 	// ErrConflict when it does not, ErrNotFound when the pool is gone. It bumps p.Version.
 	UpdateUserPool(ctx context.Context, p *UserPool) error
-	// DeleteUserPool deletes the pool and everything that belongs to it (clients, and later
-	// users and groups) in one transaction.
+	// DeleteUserPool deletes the pool and everything that belongs to it (clients, users,
+	// groups, memberships, messages) in one transaction.
 	DeleteUserPool(ctx context.Context, region, id string) error
 	// ListUserPools lists the pools of one account in one region, ordered by id.
 	ListUserPools(ctx context.Context, region, accountID string, page Page) ([]UserPool, error)
@@ -84,6 +84,8 @@ type Tx interface {
 	// stored after the call: the given one, or the one another node stored first.
 	GetSecret(ctx context.Context, name string) ([]byte, error)
 	PutSecretIfAbsent(ctx context.Context, name string, value []byte) ([]byte, error)
+
+	UserTx
 }
 
 // Store is a backend. InTx runs fn in one transaction, retrying it on serialization

@@ -129,22 +129,18 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *model.ListUserPoo
 	if err != nil {
 		return nil, err
 	}
-	after, ok := decodePageToken(in.NextToken)
-	if !ok {
-		return nil, apierr.InvalidParameter("Invalid pagination token.")
+	page, err := pageOf(in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
 	}
-	limit := 60 // the model's maximum, and Cognito's default when MaxResults is absent
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-	}
-	recs, err := s.st.ListClients(ctx, p.rec.ID, store.Page{After: after, Limit: limit + 1})
+	recs, err := s.st.ListClients(ctx, p.rec.ID, page.fetch())
 	if err != nil {
 		return nil, err
 	}
 	out := &model.ListUserPoolClientsResponse{UserPoolClients: []model.UserPoolClientDescription{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = encodePageToken(recs[limit-1].ID)
+	recs, more := trimPage(page, recs)
+	if more {
+		out.NextToken = encodePageToken(recs[len(recs)-1].ID)
 	}
 	for i := range recs {
 		out.UserPoolClients = append(out.UserPoolClients, model.UserPoolClientDescription{

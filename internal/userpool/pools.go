@@ -71,7 +71,13 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *model.DescribeUserPo
 	if err != nil {
 		return nil, err
 	}
-	return &model.DescribeUserPoolResponse{UserPool: p.view()}, nil
+	n, err := s.st.CountUsers(ctx, p.rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := p.view()
+	v.EstimatedNumberOfUsers = ptr(int32(min(n, 1<<31-1)))
+	return &model.DescribeUserPoolResponse{UserPool: v}, nil
 }
 
 // UpdateUserPool replaces the pool's updatable settings: as in Cognito, a setting the request
@@ -126,19 +132,18 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *model.DeleteUserPoolRe
 
 func (s *Service) ListUserPools(ctx context.Context, in *model.ListUserPoolsRequest) (*model.ListUserPoolsResponse, error) {
 	sc := scopeFrom(ctx)
-	after, ok := decodePageToken(in.NextToken)
-	if !ok {
-		return nil, apierr.InvalidParameter("Invalid pagination token.")
+	page, err := pageOf(in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
 	}
-	limit := int(*in.MaxResults)
-	recs, err := s.st.ListUserPools(ctx, sc.Region, sc.AccountID, store.Page{After: after, Limit: limit + 1})
+	recs, err := s.st.ListUserPools(ctx, sc.Region, sc.AccountID, page.fetch())
 	if err != nil {
 		return nil, err
 	}
 	out := &model.ListUserPoolsResponse{UserPools: []model.UserPoolDescriptionType{}}
-	if len(recs) > limit {
-		recs = recs[:limit]
-		out.NextToken = encodePageToken(recs[limit-1].ID)
+	recs, more := trimPage(page, recs)
+	if more {
+		out.NextToken = encodePageToken(recs[len(recs)-1].ID)
 	}
 	for i := range recs {
 		p, err := decodePool(&recs[i])

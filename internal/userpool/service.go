@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cgip/cgip/internal/apierr"
+	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/seal"
 	"github.com/cgip/cgip/internal/store"
 )
@@ -16,13 +17,16 @@ type Config struct {
 	Store  store.Store
 	Sealer *seal.Sealer
 	Now    func() time.Time
+	// PasswordHash sets the argon2id cost of new hashes (zero: passhash.Default).
+	PasswordHash passhash.Params
 }
 
 // Service implements the user-pool operations.
 type Service struct {
-	st     store.Store
-	sealer *seal.Sealer
-	now    func() time.Time
+	st         store.Store
+	sealer     *seal.Sealer
+	now        func() time.Time
+	hashParams passhash.Params
 }
 
 func New(cfg Config) *Service {
@@ -30,7 +34,14 @@ func New(cfg Config) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: cfg.Store, sealer: cfg.Sealer, now: func() time.Time { return now().UTC().Truncate(time.Millisecond) }}
+	params := cfg.PasswordHash
+	if params == (passhash.Params{}) {
+		params = passhash.Default
+	}
+	return &Service{
+		st: cfg.Store, sealer: cfg.Sealer, hashParams: params,
+		now: func() time.Time { return now().UTC().Truncate(time.Millisecond) },
+	}
 }
 
 // copyMembers copies every member of src into dst that has the same name: Cognito's request and

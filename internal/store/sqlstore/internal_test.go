@@ -67,7 +67,7 @@ func TestParseDSN(t *testing.T) {
 	}
 }
 
-func openTest(t *testing.T, dsn string, log *slog.Logger) *Store {
+func openTest(t testing.TB, dsn string, log *slog.Logger) *Store {
 	t.Helper()
 	s, err := Open(t.Context(), dsn, Options{Logger: log})
 	if err != nil {

@@ -34,6 +34,9 @@ type txState struct {
 	// retry: a statement failed in a way that asks for the transaction to be rerun, even if
 	// fn swallowed the error (PostgreSQL then refuses the commit).
 	retry bool
+	// own: the transaction exists for one call of a Store method, so a failed call rolls all
+	// of it back (see ops.atomic).
+	own bool
 }
 
 func (o ops) fail(ctx context.Context, op string, err error) error {
@@ -84,16 +87,8 @@ WHERE pool_id = $5 AND id = $6 AND version = $7`
 // becomes CreatedAt; on success p holds the stored values (UTC, microsecond precision).
 func (o ops) CreateUserPool(ctx context.Context, p *store.UserPool) error {
 	const op = "create user pool"
-	created := p.CreatedAt
-	if created.IsZero() {
-		created = time.Now()
-	}
-	created = dbTime(created)
-	updated := created
-	if !p.UpdatedAt.IsZero() {
-		updated = dbTime(p.UpdatedAt)
-	}
-	tags, err := encodeTags(p.Tags)
+	created, updated := createTimes(p.CreatedAt, p.UpdatedAt)
+	tags, err := encodeStrings("tags", p.Tags)
 	if err != nil {
 		return err
 	}
@@ -126,12 +121,8 @@ func (o ops) GetUserPool(ctx context.Context, region, id string) (*store.UserPoo
 // Version is p.Version, and then increments p.Version.
 func (o ops) UpdateUserPool(ctx context.Context, p *store.UserPool) error {
 	const op = "update user pool"
-	updated := p.UpdatedAt
-	if updated.IsZero() {
-		updated = time.Now()
-	}
-	updated = dbTime(updated)
-	tags, err := encodeTags(p.Tags)
+	updated := nowIfZero(p.UpdatedAt)
+	tags, err := encodeStrings("tags", p.Tags)
 	if err != nil {
 		return err
 	}
@@ -155,39 +146,14 @@ func (o ops) DeleteUserPool(ctx context.Context, region, id string) error {
 
 // ListUserPools returns at most page.Limit pools (all of them if Limit <= 0).
 func (o ops) ListUserPools(ctx context.Context, region, accountID string, page store.Page) ([]store.UserPool, error) {
-	const op = "list user pools"
-	rows, err := o.q.QueryContext(ctx, sqlListPools, accountID, region, page.After, limit(page))
-	if err != nil {
-		return nil, o.fail(ctx, op, err)
-	}
-	defer rows.Close()
-	var out []store.UserPool
-	for rows.Next() {
-		p, err := scanPool(rows)
-		if err != nil {
-			return nil, o.fail(ctx, op, err)
-		}
-		out = append(out, *p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, o.fail(ctx, op, err)
-	}
-	return out, nil
+	return queryAll(ctx, o, "list user pools", scanPool, sqlListPools, accountID, region, page.After, limit(page))
 }
 
 // CreateClient inserts c with Version 1 (timestamps as for CreateUserPool). ErrConflict if
 // the client id exists, ErrNotFound if the pool does not.
 func (o ops) CreateClient(ctx context.Context, c *store.Client) error {
 	const op = "create client"
-	created := c.CreatedAt
-	if created.IsZero() {
-		created = time.Now()
-	}
-	created = dbTime(created)
-	updated := created
-	if !c.UpdatedAt.IsZero() {
-		updated = dbTime(c.UpdatedAt)
-	}
+	created, updated := createTimes(c.CreatedAt, c.UpdatedAt)
 	res, err := o.q.ExecContext(ctx, sqlInsertClient,
 		c.PoolID, c.ID, c.Name, blob(c.Secret), text(c.Config), created, updated, int64(1))
 	if err != nil {
@@ -233,11 +199,7 @@ func (o ops) getClient(ctx context.Context, query string, args ...any) (*store.C
 // Version is c.Version, and then increments c.Version.
 func (o ops) UpdateClient(ctx context.Context, c *store.Client) error {
 	const op = "update client"
-	updated := c.UpdatedAt
-	if updated.IsZero() {
-		updated = time.Now()
-	}
-	updated = dbTime(updated)
+	updated := nowIfZero(c.UpdatedAt)
 	res, err := o.q.ExecContext(ctx, sqlUpdateClient,
 		c.Name, blob(c.Secret), text(c.Config), updated, c.PoolID, c.ID, c.Version)
 	if err != nil {
@@ -258,24 +220,7 @@ func (o ops) DeleteClient(ctx context.Context, poolID, clientID string) error {
 
 // ListClients returns at most page.Limit clients (all of them if Limit <= 0).
 func (o ops) ListClients(ctx context.Context, poolID string, page store.Page) ([]store.Client, error) {
-	const op = "list clients"
-	rows, err := o.q.QueryContext(ctx, sqlListClients, poolID, page.After, limit(page))
-	if err != nil {
-		return nil, o.fail(ctx, op, err)
-	}
-	defer rows.Close()
-	var out []store.Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, o.fail(ctx, op, err)
-		}
-		out = append(out, *c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, o.fail(ctx, op, err)
-	}
-	return out, nil
+	return queryAll(ctx, o, "list clients", scanClient, sqlListClients, poolID, page.After, limit(page))
 }
 
 func (o ops) GetSecret(ctx context.Context, name string) ([]byte, error) {
@@ -320,6 +265,52 @@ func (o ops) insertFailed(ctx context.Context, op string, err error) error {
 		return store.ErrNotFound
 	}
 	return o.fail(ctx, op, err)
+}
+
+// inserted finishes an INSERT ... SELECT ... WHERE EXISTS (parent) ON CONFLICT DO NOTHING: no
+// row inserted means ErrConflict when the parent exists (the key is taken) and ErrNotFound when
+// it does not.
+func (o ops) inserted(ctx context.Context, op string, res sql.Result, parentQuery string, args ...any) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return o.fail(ctx, op, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	found, err := o.exists(ctx, parentQuery, args...)
+	switch {
+	case err != nil:
+		return o.fail(ctx, op, err)
+	case found:
+		return store.ErrConflict
+	default:
+		return store.ErrNotFound
+	}
+}
+
+// atomic runs fn, statements that must take effect together or not at all. In a transaction of
+// its own (Store runs multi-statement writes in one) a failure rolls the whole transaction back;
+// inside InTx fn runs under a savepoint that a failure rolls back to, so the caller's
+// transaction goes on without any of fn's writes (on PostgreSQL also after a failed statement,
+// which would otherwise abort it).
+func (o ops) atomic(ctx context.Context, op string, fn func() error) error {
+	if o.tx == nil || o.tx.own {
+		return fn()
+	}
+	if _, err := o.q.ExecContext(ctx, "SAVEPOINT cgip_write"); err != nil {
+		return o.fail(ctx, op, err)
+	}
+	err := fn()
+	if err != nil {
+		if _, rerr := o.q.ExecContext(ctx, "ROLLBACK TO SAVEPOINT cgip_write"); rerr != nil {
+			return o.fail(ctx, op, rerr)
+		}
+	}
+	if _, rerr := o.q.ExecContext(ctx, "RELEASE SAVEPOINT cgip_write"); rerr != nil && err == nil {
+		return o.fail(ctx, op, rerr)
+	}
+	return err
 }
 
 // updated finishes an optimistic UPDATE: no row changed means ErrConflict when the record
@@ -369,6 +360,27 @@ func (o ops) exists(ctx context.Context, query string, args ...any) (bool, error
 
 type scanner interface{ Scan(dest ...any) error }
 
+// queryAll runs a query and scans each of its rows.
+func queryAll[T any](ctx context.Context, o ops, op string, scan func(scanner) (*T, error), query string, args ...any) ([]T, error) {
+	rows, err := o.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, o.fail(ctx, op, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, o.fail(ctx, op, err)
+		}
+		out = append(out, *v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, o.fail(ctx, op, err)
+	}
+	return out, nil
+}
+
 func scanPool(row scanner) (*store.UserPool, error) {
 	var (
 		p                store.UserPool
@@ -380,12 +392,9 @@ func scanPool(row scanner) (*store.UserPool, error) {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = created.t, updated.t
-	p.Tags = map[string]string{}
-	if err := json.Unmarshal([]byte(tags), &p.Tags); err != nil {
+	var err error
+	if p.Tags, err = decodeStrings(tags); err != nil {
 		return nil, fmt.Errorf("decoding tags of pool %s: %w", p.ID, err)
-	}
-	if p.Tags == nil { // the column held "null"
-		p.Tags = map[string]string{}
 	}
 	return &p, nil
 }
@@ -403,17 +412,28 @@ func scanClient(row scanner) (*store.Client, error) {
 	return &c, nil
 }
 
-// encodeTags stores tags as a JSON object; nil and empty maps are both "{}" and are read back
-// as an empty, non-nil map.
-func encodeTags(tags map[string]string) (string, error) {
-	if len(tags) == 0 {
+// encodeStrings stores a map (tags, attributes) as a JSON object; nil and empty maps are both
+// "{}" and are read back by decodeStrings as an empty, non-nil map.
+func encodeStrings(what string, m map[string]string) (string, error) {
+	if len(m) == 0 {
 		return "{}", nil
 	}
-	b, err := json.Marshal(tags)
+	b, err := json.Marshal(m)
 	if err != nil {
-		return "", fmt.Errorf("store: encoding tags: %w", err)
+		return "", fmt.Errorf("store: encoding %s: %w", what, err)
 	}
 	return string(b), nil
+}
+
+func decodeStrings(doc string) (map[string]string, error) {
+	m := map[string]string{}
+	if err := json.Unmarshal([]byte(doc), &m); err != nil {
+		return nil, err
+	}
+	if m == nil { // the column held "null"
+		m = map[string]string{}
+	}
+	return m, nil
 }
 
 // text binds a JSON document to a TEXT column: nil is NULL, anything else its exact bytes.
@@ -430,6 +450,27 @@ func blob(b []byte) any {
 		return nil
 	}
 	return b
+}
+
+// createTimes are the times a new record is stored with: a zero created becomes now and a zero
+// updated becomes created.
+func createTimes(created, updated time.Time) (time.Time, time.Time) {
+	if created.IsZero() {
+		created = time.Now()
+	}
+	created = dbTime(created)
+	if updated.IsZero() {
+		return created, created
+	}
+	return created, dbTime(updated)
+}
+
+// updateTime is the UpdatedAt an update stores: t, or now if t is zero.
+func nowIfZero(t time.Time) time.Time {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return dbTime(t)
 }
 
 // dbTime is t as the store keeps it: UTC, truncated to microseconds (what both SQLite's

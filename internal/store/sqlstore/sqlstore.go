@@ -228,11 +228,21 @@ func (s *Store) retry(ctx context.Context, op string, attempt func() error) erro
 // PostgreSQL transactions are SERIALIZABLE; SQLite ones hold the write lock from BEGIN. Either
 // way fn sees and produces the same results as if it ran alone.
 func (s *Store) InTx(ctx context.Context, fn func(tx store.Tx) error) error {
-	return s.retry(ctx, "transaction", func() error { return s.runTx(ctx, fn) })
+	return s.retry(ctx, "transaction", func() error {
+		return s.runTx(ctx, s.w, writeTx, &txState{}, func(o ops) error { return fn(o) })
+	})
 }
 
-func (s *Store) runTx(ctx context.Context, fn func(tx store.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+var (
+	writeTx = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	// readTx gives a read one snapshot: REPEATABLE READ on PostgreSQL; on SQLite a deferred
+	// BEGIN (the driver ignores the isolation level), whose first read fixes the snapshot.
+	readTx = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+)
+
+// runTx runs fn in one transaction of db, sharing st among fn's ops.
+func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, st *txState, fn func(o ops) error) error {
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.fail(ctx, "begin transaction", err)
 	}
@@ -242,7 +252,6 @@ func (s *Store) runTx(ctx context.Context, fn func(tx store.Tx) error) error {
 			_ = tx.Rollback()
 		}
 	}()
-	st := &txState{}
 	if err := fn(ops{q: tx, s: s, tx: st}); err != nil {
 		return err
 	}
@@ -258,12 +267,34 @@ func (s *Store) runTx(ctx context.Context, fn func(tx store.Tx) error) error {
 }
 
 // Outside a transaction reads go to the read pool and writes to the write pool; writes retry
-// like InTx (each is one statement, or statements that are safe to run unbundled).
+// like InTx (each is one statement, or statements that are safe to run unbundled). Reads and
+// writes that take several statements which belong together run in a transaction of their own
+// (readAll, writeAll).
 
 func (s *Store) reader() ops { return ops{q: s.r, s: s} }
 
 func (s *Store) write(ctx context.Context, op string, fn func(o ops) error) error {
 	return s.retry(ctx, op, func() error { return fn(ops{q: s.w, s: s}) })
+}
+
+// writeAll runs a write that takes several statements in a transaction of its own, retried like
+// InTx.
+func (s *Store) writeAll(ctx context.Context, op string, fn func(o ops) error) error {
+	return s.retry(ctx, op, func() error { return s.runTx(ctx, s.w, writeTx, &txState{own: true}, fn) })
+}
+
+// readAll runs a read that takes several statements in a read-only transaction of the read
+// pool, so that all of them see one snapshot, and returns what fn returns.
+func readAll[T any](ctx context.Context, s *Store, op string, fn func(o ops) (T, error)) (T, error) {
+	var v T
+	err := s.retry(ctx, op, func() error {
+		return s.runTx(ctx, s.r, readTx, &txState{own: true}, func(o ops) error {
+			var err error
+			v, err = fn(o)
+			return err
+		})
+	})
+	return v, err
 }
 
 func (s *Store) CreateUserPool(ctx context.Context, p *store.UserPool) error {
@@ -322,4 +353,88 @@ func (s *Store) PutSecretIfAbsent(ctx context.Context, name string, value []byte
 		return err
 	})
 	return stored, err
+}
+
+func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
+	return s.writeAll(ctx, "create user", func(o ops) error { return o.CreateUser(ctx, u) })
+}
+
+func (s *Store) GetUser(ctx context.Context, poolID, usernameKey string) (*store.User, error) {
+	return readAll(ctx, s, "get user", func(o ops) (*store.User, error) { return o.GetUser(ctx, poolID, usernameKey) })
+}
+
+func (s *Store) FindUserByAlias(ctx context.Context, poolID, kind, value string) (*store.User, error) {
+	return readAll(ctx, s, "find user by alias", func(o ops) (*store.User, error) {
+		return o.FindUserByAlias(ctx, poolID, kind, value)
+	})
+}
+
+func (s *Store) FindUserByIndex(ctx context.Context, poolID, name, value string) (*store.User, error) {
+	return readAll(ctx, s, "find user by index", func(o ops) (*store.User, error) {
+		return o.FindUserByIndex(ctx, poolID, name, value)
+	})
+}
+
+func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
+	return s.writeAll(ctx, "update user", func(o ops) error { return o.UpdateUser(ctx, u) })
+}
+
+func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) error {
+	return s.write(ctx, "delete user", func(o ops) error { return o.DeleteUser(ctx, poolID, usernameKey) })
+}
+
+func (s *Store) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, error) {
+	return readAll(ctx, s, "list users", func(o ops) ([]store.User, error) { return o.ListUsers(ctx, q) })
+}
+
+func (s *Store) CountUsers(ctx context.Context, poolID string) (int64, error) {
+	return s.reader().CountUsers(ctx, poolID)
+}
+
+func (s *Store) CreateGroup(ctx context.Context, g *store.Group) error {
+	return s.write(ctx, "create group", func(o ops) error { return o.CreateGroup(ctx, g) })
+}
+
+func (s *Store) GetGroup(ctx context.Context, poolID, name string) (*store.Group, error) {
+	return s.reader().GetGroup(ctx, poolID, name)
+}
+
+func (s *Store) UpdateGroup(ctx context.Context, g *store.Group) error {
+	return s.write(ctx, "update group", func(o ops) error { return o.UpdateGroup(ctx, g) })
+}
+
+func (s *Store) DeleteGroup(ctx context.Context, poolID, name string) error {
+	return s.write(ctx, "delete group", func(o ops) error { return o.DeleteGroup(ctx, poolID, name) })
+}
+
+func (s *Store) ListGroups(ctx context.Context, poolID string, page store.Page) ([]store.Group, error) {
+	return s.reader().ListGroups(ctx, poolID, page)
+}
+
+func (s *Store) AddUserToGroup(ctx context.Context, poolID, group, usernameKey string) error {
+	return s.write(ctx, "add user to group", func(o ops) error { return o.AddUserToGroup(ctx, poolID, group, usernameKey) })
+}
+
+func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, group, usernameKey string) error {
+	return s.write(ctx, "remove user from group", func(o ops) error {
+		return o.RemoveUserFromGroup(ctx, poolID, group, usernameKey)
+	})
+}
+
+func (s *Store) ListGroupsForUser(ctx context.Context, poolID, usernameKey string, page store.Page) ([]store.Group, error) {
+	return s.reader().ListGroupsForUser(ctx, poolID, usernameKey, page)
+}
+
+func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page store.Page) ([]store.User, error) {
+	return readAll(ctx, s, "list users in group", func(o ops) ([]store.User, error) {
+		return o.ListUsersInGroup(ctx, poolID, group, page)
+	})
+}
+
+func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
+	return s.write(ctx, "enqueue message", func(o ops) error { return o.EnqueueMessage(ctx, m) })
+}
+
+func (s *Store) ListMessages(ctx context.Context, poolID string, limit int) ([]store.Message, error) {
+	return s.reader().ListMessages(ctx, poolID, limit)
 }

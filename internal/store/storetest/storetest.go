@@ -31,7 +31,16 @@ import (
 //     DeleteClient of a missing record are ErrNotFound, as is a region mismatch;
 //   - a transaction stays usable after a method returned ErrNotFound or ErrConflict;
 //   - InTx returns fn's error unchanged and rolls back, also when fn panics;
-//   - a done context makes methods return an error matching context.Canceled.
+//   - a done context makes methods return an error matching context.Canceled;
+//   - users come back with non-nil Attributes, Index and Aliases; nil and empty are otherwise the
+//     same (also for PasswordHistory and Extra); a nil group Config or message Payload comes back nil;
+//   - a failed CreateUser or UpdateUser stores nothing, inside InTx too, where the transaction
+//     goes on;
+//   - ListUsers orders by username key, or by (value, username key), bytewise; a prefix matches
+//     bytewise ('%' and '_' are plain characters, the empty prefix matches every value);
+//   - ListUsersInGroup and ListGroupsForUser of a missing group or user are empty, not errors;
+//   - ListMessages lists newest first, messages of the same instant in reverse insertion order;
+//     EnqueueMessage with a taken ID is ErrConflict, in a missing pool ErrNotFound.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests := []struct {
 		name string
@@ -66,7 +75,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Ping", testPing},
 		{"CanceledContext", testCanceledContext},
 	}
-	for _, tc := range tests {
+	for _, tc := range append(tests, userTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
 			if s == nil {
