@@ -17,6 +17,7 @@ const usage = `cgip: a self-hosted Amazon Cognito user-pools server, and its cli
 Usage:
   cgip serve [flags]     run the server (cgip serve -h lists the flags)
   cgip operations        print the table of implemented Cognito operations (Markdown)
+  cgip messages ...      read the inbox of messages cgip sent (cgip messages for help)
   cgip version           print the version
 `
 
@@ -31,6 +32,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "operations":
 		return runOperations(stdout)
+	case "messages":
+		return runMessages(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "cgip", version())
 		return 0

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/server"
@@ -31,6 +32,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hash := passhash.Default
 	fs.Func("password-hash-time", fmt.Sprintf("argon2id passes for new password hashes (default %d)", hash.Time), uintFlag(&hash.Time))
 	fs.Func("password-hash-memory", fmt.Sprintf("argon2id memory in KiB for new password hashes (default %d)", hash.MemoryKiB), uintFlag(&hash.MemoryKiB))
+	m := &cfg.Messages
+	fs.StringVar(&m.SMTPURL, "smtp-url", "", "send email over SMTP: smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS), ?tls=none")
+	fs.BoolVar(&m.SES, "ses", false, "send the email of EmailSendingAccount=DEVELOPER pools with Amazon SES v2")
+	fs.StringVar(&m.SESEndpoint, "ses-endpoint", "", "SES endpoint URL (default: AWS)")
+	fs.StringVar(&m.SMSChannel, "sms-channel", "inbox", "SMS delivery: inbox, sns or webhook")
+	fs.StringVar(&m.SNSEndpoint, "sns-endpoint", "", "SNS endpoint URL (default: AWS)")
+	fs.StringVar(&m.WebhookURL, "sms-webhook-url", "", "URL that receives SMS as JSON POSTs (--sms-channel webhook)")
+	fs.BoolVar(&m.Inbox, "inbox", false, "also keep every message readable through the inbox API")
+	fs.BoolVar(&m.SMSSandbox, "sms-sandbox", false, "SMS sandbox: only --sms-verified-destinations receive SMS")
+	fs.Func("sms-verified-destinations", "comma-separated E.164 numbers that receive SMS in the sandbox", func(s string) error {
+		m.SMSVerifiedNumbers = splitList(s)
+		return nil
+	})
+	fs.StringVar(&m.SMSOriginationNumber, "sms-origination-number", "", "origination identity; US numbers (+1) receive no SMS without one")
+	fs.IntVar(&m.DailyEmailLimit, "email-daily-limit", 50, "messages a day per account from the built-in sender (COGNITO_DEFAULT)")
+	fs.IntVar(&m.MaxAttempts, "message-max-attempts", 5, "delivery attempts before a message fails")
+	fs.DurationVar(&m.Retention, "message-retention", 24*time.Hour, "how long delivered message bodies are kept (the inbox keeps its own)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := parseWithEnv(fs, args); err != nil {
@@ -53,6 +71,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cfg.MasterKey = os.Getenv("CGIP_MASTER_KEY")
 	cfg.RootAccessKeyID = os.Getenv("CGIP_ROOT_ACCESS_KEY_ID")
 	cfg.RootSecretAccessKey = os.Getenv("CGIP_ROOT_SECRET_ACCESS_KEY")
+	cfg.Messages.WebhookSecret = os.Getenv("CGIP_SMS_WEBHOOK_SECRET")
 	srv, err := server.New(ctx, cfg, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "cgip serve:", err)
@@ -87,6 +106,17 @@ func parseWithEnv(fs *flag.FlagSet, args []string) error {
 		}
 	})
 	return err
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // uintFlag parses a positive 32-bit number into dst.

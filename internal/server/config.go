@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/cgip/cgip/internal/passhash"
 )
@@ -27,7 +28,34 @@ type Config struct {
 	RootSecretAccessKey string
 	// PasswordHash is the argon2id cost of new password hashes (zero: the OWASP minimum).
 	PasswordHash passhash.Params
+	Messages     Messages
 	Logger       *slog.Logger
+}
+
+// Messages configures delivery (README "Message delivery"). Without a transport for a channel,
+// its messages stay in the inbox.
+type Messages struct {
+	SMTPURL string // smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS), ?tls=none
+	// SES sends the email of EmailSendingAccount=DEVELOPER pools through Amazon SES v2,
+	// with the AWS SDK's credentials; SESEndpoint overrides the endpoint.
+	SES         bool
+	SESEndpoint string
+	// SMSChannel is "inbox" (default), "sns" (Amazon SNS Publish) or "webhook".
+	SMSChannel    string
+	SNSEndpoint   string
+	WebhookURL    string
+	WebhookSecret string // HMAC-SHA256 key for X-Cgip-Signature
+	// Inbox also keeps every message readable through the inbox API.
+	Inbox bool
+	// SMS sandbox and origination rules.
+	SMSSandbox           bool
+	SMSVerifiedNumbers   []string
+	SMSOriginationNumber string
+	DailyEmailLimit      int
+	MaxAttempts          int
+	Retention            time.Duration
+	// Interval is how often a node looks for due messages (default 250 ms).
+	Interval time.Duration
 }
 
 // Defaults as documented in the README.

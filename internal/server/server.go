@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cgip/cgip/internal/api"
+	"github.com/cgip/cgip/internal/courier"
 	"github.com/cgip/cgip/internal/seal"
 	"github.com/cgip/cgip/internal/store"
 	"github.com/cgip/cgip/internal/store/sqlstore"
@@ -26,6 +27,8 @@ type Server struct {
 	cfg      Config
 	store    store.Store
 	api      *api.API
+	inbox    *api.Inbox
+	courier  *courier.Courier
 	listener net.Listener
 	http     *http.Server
 	log      *slog.Logger
@@ -62,17 +65,22 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 	if cfg.Dev {
 		fmt.Fprintln(announce, "cgip: WARNING: --dev is on: any AWS credentials are accepted and signatures are NOT checked. Never expose this server.")
 	}
-	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash})
-	a := api.New(api.Config{
+	cour, err := newCourier(ctx, &cfg, st, sealer, log)
+	if err != nil {
+		return fail(err)
+	}
+	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour})
+	apiCfg := api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
 		Credentials: &rootCredentials{cred: root, accountID: cfg.AccountID},
 		Logger:      log, CORSOrigin: cfg.CORSOrigin,
-	}, pools)
+	}
+	a := api.New(apiCfg, pools)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fail(err)
 	}
-	s := &Server{cfg: cfg, store: st, api: a, listener: ln, log: log}
+	s := &Server{cfg: cfg, store: st, api: a, inbox: api.NewInbox(apiCfg, cour), courier: cour, listener: ln, log: log}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -106,6 +114,7 @@ func (s *Server) API() *api.API { return s.api }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", s.health)
+	mux.Handle("/_cgip/messages", s.inbox)
 	mux.Handle("/", s.api)
 	return mux
 }
@@ -127,6 +136,9 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() { s.courier.Run(workerCtx); close(workerDone) }()
 	s.log.Info("cgip listening", "addr", s.Addr(), "region", s.cfg.Region, "account", s.cfg.AccountID, "dev", s.cfg.Dev)
 	var err error
 	select {
@@ -137,6 +149,9 @@ func (s *Server) Serve(ctx context.Context) error {
 		cancel()
 		<-errc
 	}
+	// In-flight deliveries finish their attempt; what is left stays queued for the next start.
+	stopWorker()
+	<-workerDone
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

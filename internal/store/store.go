@@ -86,6 +86,7 @@ type Tx interface {
 	PutSecretIfAbsent(ctx context.Context, name string, value []byte) ([]byte, error)
 
 	UserTx
+	OutboxTx
 }
 
 // Store is a backend. InTx runs fn in one transaction, retrying it on serialization

@@ -58,22 +58,7 @@ type Group struct {
 	Version   int64
 }
 
-// Message is a side effect that must not be lost: written in the same transaction as the change
-// that causes it, delivered afterwards by the courier. Payload is sealed by the domain (it can
-// carry a code or a temporary password).
-type Message struct {
-	ID          string
-	PoolID      string
-	Username    string
-	Kind        string // AdminCreateUser, ForgotPassword, ...
-	Channel     string // EMAIL or SMS
-	Destination string
-	Payload     []byte
-	Status      string // queued, sent, failed, dropped
-	CreatedAt   time.Time
-}
-
-// UserTx is the users, groups and outbox part of Tx.
+// UserTx is the users and groups part of Tx.
 type UserTx interface {
 	// CreateUser: ErrConflict when the UsernameKey, the Sub or an alias is taken; ErrNotFound
 	// when the pool is missing.
@@ -106,10 +91,4 @@ type UserTx interface {
 	// UsernameKey. A missing user or group gives an empty list, not ErrNotFound.
 	ListGroupsForUser(ctx context.Context, poolID, usernameKey string, page Page) ([]Group, error)
 	ListUsersInGroup(ctx context.Context, poolID, group string, page Page) ([]User, error)
-
-	// EnqueueMessage adds a message to the outbox (ID and CreatedAt are set when empty);
-	// ErrConflict for a taken ID, ErrNotFound without the pool.
-	EnqueueMessage(ctx context.Context, m *Message) error
-	// ListMessages lists a pool's messages, newest first (for tests and the inbox).
-	ListMessages(ctx context.Context, poolID string, limit int) ([]Message, error)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cgip/cgip/internal/apierr"
+	"github.com/cgip/cgip/internal/courier"
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/seal"
 	"github.com/cgip/cgip/internal/store"
@@ -19,6 +20,8 @@ type Config struct {
 	Now    func() time.Time
 	// PasswordHash sets the argon2id cost of new hashes (zero: passhash.Default).
 	PasswordHash passhash.Params
+	// Courier receives every message a change causes, inside the change's transaction.
+	Courier *courier.Courier
 }
 
 // Service implements the user-pool operations.
@@ -27,6 +30,7 @@ type Service struct {
 	sealer     *seal.Sealer
 	now        func() time.Time
 	hashParams passhash.Params
+	courier    *courier.Courier
 }
 
 func New(cfg Config) *Service {
@@ -39,7 +43,7 @@ func New(cfg Config) *Service {
 		params = passhash.Default
 	}
 	return &Service{
-		st: cfg.Store, sealer: cfg.Sealer, hashParams: params,
+		st: cfg.Store, sealer: cfg.Sealer, hashParams: params, courier: cfg.Courier,
 		now: func() time.Time { return now().UTC().Truncate(time.Millisecond) },
 	}
 }

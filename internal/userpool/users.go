@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cgip/cgip/internal/apierr"
+	"github.com/cgip/cgip/internal/courier"
 	"github.com/cgip/cgip/internal/model"
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/passpolicy"
@@ -184,47 +184,34 @@ func (s *Service) claimNames(ctx context.Context, tx store.Tx, p *pool, u *store
 	return nil
 }
 
-// invitation is the sealed payload of an AdminCreateUser message; the courier renders it with
-// the pool's InviteMessageTemplate.
-type invitation struct {
-	Username string
-	Code     string // the temporary password ({####})
-}
-
-// queueInvitation writes the invitation to the outbox for each delivery medium. An explicitly
-// requested medium without a destination is refused (captured: "No email provided but desired
-// delivery medium was Email"); the default (SMS) is skipped for users without a phone number.
+// queueInvitation writes the invitation (username and temporary password) to the outbox for
+// each delivery medium. A requested medium without a destination is refused (captured: "No
+// email provided but desired delivery medium was Email"). Without DesiredDeliveryMediums
+// Cognito's default is SMS; cgip then uses email for users without a phone number (our choice,
+// so that email-only users are not left without their password).
 func (s *Service) queueInvitation(ctx context.Context, tx store.Tx, p *pool, u *store.User, mediums []string, password string) error {
-	explicit := len(mediums) > 0
-	if !explicit {
-		mediums = []string{model.DeliveryMediumTypeSms}
+	if len(mediums) == 0 {
+		switch {
+		case u.Attributes["phone_number"] != "":
+			mediums = []string{model.DeliveryMediumTypeSms}
+		case u.Attributes["email"] != "":
+			mediums = []string{model.DeliveryMediumTypeEmail}
+		}
 	}
 	for _, medium := range mediums {
-		attr, word := "email", "Email"
+		channel, attr, word := courier.Email, "email", "Email"
 		if medium == model.DeliveryMediumTypeSms {
-			attr, word = "phone_number", "SMS"
+			channel, attr, word = courier.SMS, "phone_number", "SMS"
 		}
-		dest, ok := u.Attributes[attr]
-		if !ok {
-			if explicit {
-				return apierr.InvalidParameter("No %s provided but desired delivery medium was %s", attr, word)
-			}
-			continue
+		if u.Attributes[attr] == "" {
+			return apierr.InvalidParameter("No %s provided but desired delivery medium was %s", attr, word)
 		}
-		payload, _ := json.Marshal(invitation{Username: u.Username, Code: password})
-		id := uuid.NewString()
-		m := &store.Message{
-			ID: id, PoolID: p.rec.ID, Username: u.Username, Kind: "AdminCreateUser", Channel: medium,
-			Destination: dest, Payload: s.sealer.Seal(payload, messageLabel(id)), Status: "queued",
-		}
-		if err := tx.EnqueueMessage(ctx, m); err != nil {
+		if err := s.send(ctx, tx, p, u, "AdminCreateUser", channel, p.inviteTemplate(), password); err != nil {
 			return err
 		}
 	}
 	return nil
 }
-
-func messageLabel(id string) string { return "message:" + id }
 
 func (s *Service) AdminGetUser(ctx context.Context, in *model.AdminGetUserRequest) (*model.AdminGetUserResponse, error) {
 	_, u, err := s.findUser(ctx, s.st, *in.UserPoolId, *in.Username)

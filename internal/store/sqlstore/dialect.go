@@ -11,7 +11,7 @@ import (
 
 // dialect is everything that differs between SQLite and PostgreSQL: the driver, the migration
 // directory and a few statements. The queries themselves are shared: both drivers bind $1..$n
-// positionally and both understand INSERT ... ON CONFLICT DO NOTHING.
+// positionally and both understand INSERT ... ON CONFLICT DO NOTHING and UPDATE ... RETURNING.
 type dialect struct {
 	name   string // what Store.Dialect reports
 	driver string // database/sql driver name
@@ -22,6 +22,9 @@ type dialect struct {
 	migrationLock string
 	// migrationsTable creates the table that records applied migrations, if it is missing.
 	migrationsTable string
+	// claimMessages is ClaimMessages' statement: PostgreSQL skips the rows concurrent claims
+	// hold locked (FOR UPDATE SKIP LOCKED), SQLite needs no lock (one writer at a time).
+	claimMessages string
 }
 
 var (
@@ -36,6 +39,7 @@ var (
     name       TEXT    NOT NULL,
     applied_at INTEGER NOT NULL
 ) STRICT`,
+		claimMessages: sqlClaimMessagesSQLite,
 	}
 	postgresDialect = &dialect{
 		name:       "postgres",
@@ -48,6 +52,7 @@ var (
     name       TEXT        NOT NULL,
     applied_at TIMESTAMPTZ NOT NULL
 )`,
+		claimMessages: sqlClaimMessagesPostgres,
 	}
 )
 

@@ -11,4 +11,8 @@
 // scan) and per alias (user_aliases, whose primary key makes aliases unique): outside InTx a call
 // that reads or writes several tables runs in a transaction of its own (a read-only snapshot for
 // reads), and inside InTx a failed CreateUser or UpdateUser is undone through a savepoint.
+// The outbox (messages) is also the couriers' queue: ClaimMessages leases due messages in one
+// UPDATE ... RETURNING, whose pick PostgreSQL runs FOR UPDATE SKIP LOCKED so that processes
+// sharing a database claim disjoint sets (SQLite's single writer serialises claims), and gives
+// each message a fresh claim token that FinishMessage must present.
 package sqlstore

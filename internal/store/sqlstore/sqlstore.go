@@ -435,6 +435,40 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 	return s.write(ctx, "enqueue message", func(o ops) error { return o.EnqueueMessage(ctx, m) })
 }
 
-func (s *Store) ListMessages(ctx context.Context, poolID string, limit int) ([]store.Message, error) {
-	return s.reader().ListMessages(ctx, poolID, limit)
+func (s *Store) ListMessages(ctx context.Context, q store.MessageQuery) ([]store.Message, error) {
+	return s.reader().ListMessages(ctx, q)
+}
+
+func (s *Store) CountMessages(ctx context.Context, quotaKey string, since time.Time) (int64, error) {
+	return s.reader().CountMessages(ctx, quotaKey, since)
+}
+
+// ClaimMessages is one statement on the write pool: on PostgreSQL it runs at READ COMMITTED,
+// where FOR UPDATE SKIP LOCKED lets concurrent claims pass one another.
+func (s *Store) ClaimMessages(ctx context.Context, now time.Time, n int, lease time.Duration) ([]store.Message, error) {
+	var ms []store.Message
+	err := s.write(ctx, "claim messages", func(o ops) error {
+		var err error
+		ms, err = o.ClaimMessages(ctx, now, n, lease)
+		return err
+	})
+	return ms, err
+}
+
+func (s *Store) FinishMessage(ctx context.Context, m *store.Message) error {
+	return s.write(ctx, "finish message", func(o ops) error { return o.FinishMessage(ctx, m) })
+}
+
+func (s *Store) ClearInbox(ctx context.Context) error {
+	return s.write(ctx, "clear inbox", func(o ops) error { return o.ClearInbox(ctx) })
+}
+
+func (s *Store) PurgeMessages(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, "purge messages", func(o ops) error {
+		var err error
+		n, err = o.PurgeMessages(ctx, before)
+		return err
+	})
+	return n, err
 }

@@ -40,7 +40,14 @@ import (
 //     bytewise ('%' and '_' are plain characters, the empty prefix matches every value);
 //   - ListUsersInGroup and ListGroupsForUser of a missing group or user are empty, not errors;
 //   - ListMessages lists newest first, messages of the same instant in reverse insertion order;
-//     EnqueueMessage with a taken ID is ErrConflict, in a missing pool ErrNotFound.
+//     EnqueueMessage with a taken ID is ErrConflict, in a missing pool ErrNotFound; a zero
+//     NextAttemptAt becomes now (also when CreatedAt is given), a zero SentAt stays zero;
+//   - ClaimMessages returns messages due at the same time in insertion order, and a message
+//     whose lease ran out at now (lease end <= now) is claimable; FinishMessage with a token
+//     whose lease ran out still succeeds while no other claim took the message, and an empty
+//     or already used token is ErrConflict; a zero NextAttemptAt becomes now;
+//   - CountMessages counts messages of every status; PurgeMessages keeps messages created at
+//     exactly before.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests := []struct {
 		name string
@@ -75,7 +82,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Ping", testPing},
 		{"CanceledContext", testCanceledContext},
 	}
-	for _, tc := range append(tests, userTests...) {
+	for _, tc := range slices.Concat(tests, userTests, outboxTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
 			if s == nil {

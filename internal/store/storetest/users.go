@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -15,7 +14,7 @@ import (
 	"github.com/cgip/cgip/internal/store"
 )
 
-// userTests are the subtests of Run for users, groups and messages.
+// userTests are the subtests of Run for users and groups.
 var userTests = []struct {
 	name string
 	fn   func(t *testing.T, s store.Store)
@@ -40,8 +39,6 @@ var userTests = []struct {
 	{"Group/List", testGroupList},
 	{"Group/Memberships", testGroupMemberships},
 	{"Group/DeleteRemovesMemberships", testGroupDeleteMemberships},
-	{"Message/EnqueueList", testMessageEnqueueList},
-	{"Message/Errors", testMessageErrors},
 }
 
 func newSub() string {
@@ -738,7 +735,7 @@ func testUserRollback(t *testing.T, s store.Store) {
 	wantErr(t, "FindUserByAlias after rollback", err, store.ErrNotFound)
 	_, err = s.GetGroup(ctx, p.ID, "rolled")
 	wantErr(t, "GetGroup after rollback", err, store.ErrNotFound)
-	ms, err := s.ListMessages(ctx, p.ID, 0)
+	ms, err := s.ListMessages(ctx, store.MessageQuery{PoolID: p.ID})
 	noErr(t, "ListMessages", err)
 	if len(ms) != 0 {
 		t.Errorf("messages after rollback: %d", len(ms))
@@ -1054,7 +1051,7 @@ func testUserDeletedWithPool(t *testing.T, s store.Store) {
 	if len(gs) != 0 {
 		t.Errorf("groups of a re-created pool: %v", gs)
 	}
-	ms, err := s.ListMessages(ctx, p.ID, 0)
+	ms, err := s.ListMessages(ctx, store.MessageQuery{PoolID: p.ID})
 	noErr(t, "ListMessages", err)
 	if len(ms) != 0 {
 		t.Errorf("messages of a re-created pool: %d", len(ms))
@@ -1082,7 +1079,7 @@ func testUserDeletedWithPool(t *testing.T, s store.Store) {
 	if keys := userKeys(members); !slices.Equal(keys, []string{"alice"}) {
 		t.Errorf("members of the kept group = %v", keys)
 	}
-	ms, err = s.ListMessages(ctx, keep.ID, 0)
+	ms, err = s.ListMessages(ctx, store.MessageQuery{PoolID: keep.ID})
 	noErr(t, "ListMessages", err)
 	if len(ms) != 1 {
 		t.Errorf("messages of the kept pool: %d", len(ms))
@@ -1385,118 +1382,4 @@ func testGroupDeleteMemberships(t *testing.T, s store.Store) {
 	if len(us) != 0 {
 		t.Errorf("members of a re-created group = %v", userKeys(us))
 	}
-}
-
-// --- messages ---
-
-func newMessage(poolID, username string) *store.Message {
-	return &store.Message{
-		PoolID:      poolID,
-		Username:    username,
-		Kind:        "ForgotPassword",
-		Channel:     "EMAIL",
-		Destination: username + "@example.com",
-		Payload:     []byte{0, 1, 2, 0xff, 'c', 'o', 'd', 'e'},
-	}
-}
-
-func testMessageEnqueueList(t *testing.T, s store.Store) {
-	ctx := t.Context()
-	p := mustCreatePool(t, s, newPool(region1, account1))
-	q := mustCreatePool(t, s, newPool(region1, account1))
-	before := time.Now()
-	m := newMessage(p.ID, "alice")
-	noErr(t, "EnqueueMessage", s.EnqueueMessage(ctx, m))
-	if m.ID == "" || m.Status != "queued" || m.CreatedAt.Before(before.Add(-time.Second)) || m.CreatedAt.Location() != time.UTC {
-		t.Errorf("EnqueueMessage defaults: id %q status %q created %v", m.ID, m.Status, m.CreatedAt)
-	}
-	m2 := newMessage(p.ID, "bob")
-	noErr(t, "EnqueueMessage", s.EnqueueMessage(ctx, m2))
-	if m2.ID == m.ID {
-		t.Errorf("two messages got the id %s", m.ID)
-	}
-	// Explicit values are kept; an older message sorts after newer ones.
-	old := newMessage(p.ID, "carol")
-	old.ID, old.Status, old.Payload = "explicit-id", "sent", nil
-	old.CreatedAt = time.Date(2024, 1, 2, 3, 4, 5, 6_000_000, time.FixedZone("X", 3600))
-	want := *old
-	noErr(t, "EnqueueMessage", s.EnqueueMessage(ctx, old))
-	noErr(t, "EnqueueMessage in another pool", s.EnqueueMessage(ctx, newMessage(q.ID, "alice")))
-	// Messages of one instant come newest first too.
-	same := time.Now().UTC().Truncate(time.Millisecond).Add(time.Hour)
-	var burst []string
-	noErr(t, "InTx", s.InTx(ctx, func(tx store.Tx) error {
-		for i := range 3 {
-			b := newMessage(p.ID, fmt.Sprint("burst", i))
-			b.CreatedAt = same
-			if err := tx.EnqueueMessage(ctx, b); err != nil {
-				return err
-			}
-			burst = append(burst, b.ID)
-		}
-		return nil
-	}))
-
-	ms, err := s.ListMessages(ctx, p.ID, 0)
-	noErr(t, "ListMessages", err)
-	var ids []string
-	for _, x := range ms {
-		ids = append(ids, x.ID)
-	}
-	wantIDs := []string{burst[2], burst[1], burst[0], m2.ID, m.ID, old.ID}
-	if !slices.Equal(ids, wantIDs) {
-		t.Fatalf("ListMessages = %v, want %v", ids, wantIDs)
-	}
-	got := ms[4]
-	if got.PoolID != p.ID || got.Username != "alice" || got.Kind != m.Kind || got.Channel != m.Channel ||
-		got.Destination != m.Destination || !bytes.Equal(got.Payload, m.Payload) || got.Status != "queued" {
-		t.Errorf("listed message = %+v, want %+v", got, m)
-	}
-	checkTime(t, "message CreatedAt", got.CreatedAt, m.CreatedAt)
-	got = ms[5]
-	if got.Status != "sent" || got.Payload != nil {
-		t.Errorf("explicit message = %+v, want status sent and nil payload", got)
-	}
-	checkTime(t, "explicit message CreatedAt", got.CreatedAt, want.CreatedAt)
-
-	ms, err = s.ListMessages(ctx, p.ID, 2)
-	noErr(t, "ListMessages with a limit", err)
-	if len(ms) != 2 || ms[0].ID != burst[2] {
-		t.Errorf("ListMessages(2) = %d messages", len(ms))
-	}
-	ms, err = s.ListMessages(ctx, q.ID, 10)
-	noErr(t, "ListMessages of another pool", err)
-	if len(ms) != 1 {
-		t.Errorf("ListMessages of another pool = %d messages, want 1", len(ms))
-	}
-}
-
-func testMessageErrors(t *testing.T, s store.Store) {
-	ctx := t.Context()
-	p := mustCreatePool(t, s, newPool(region1, account1))
-	m := newMessage(p.ID, "alice")
-	noErr(t, "EnqueueMessage", s.EnqueueMessage(ctx, m))
-	dup := newMessage(p.ID, "bob")
-	dup.ID = m.ID
-	wantErr(t, "EnqueueMessage with a taken id", s.EnqueueMessage(ctx, dup), store.ErrConflict)
-	wantErr(t, "EnqueueMessage in a missing pool", s.EnqueueMessage(ctx, newMessage(poolID(region1), "x")), store.ErrNotFound)
-	noErr(t, "InTx", s.InTx(ctx, func(tx store.Tx) error {
-		wantErr(t, "EnqueueMessage with a taken id in tx", tx.EnqueueMessage(ctx, dup), store.ErrConflict)
-		wantErr(t, "EnqueueMessage in a missing pool in tx", tx.EnqueueMessage(ctx, newMessage(poolID(region1), "x")), store.ErrNotFound)
-		return tx.EnqueueMessage(ctx, newMessage(p.ID, "carol"))
-	}))
-	ms, err := s.ListMessages(ctx, p.ID, 0)
-	noErr(t, "ListMessages", err)
-	if len(ms) != 2 {
-		t.Errorf("ListMessages = %d messages, want 2", len(ms))
-	}
-
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	wantErr(t, "EnqueueMessage with a canceled context", s.EnqueueMessage(cctx, newMessage(p.ID, "x")), context.Canceled)
-	wantErr(t, "CreateUser with a canceled context", s.CreateUser(cctx, newUser(p.ID, "x")), context.Canceled)
-	_, err = s.GetUser(cctx, p.ID, "x")
-	wantErr(t, "GetUser with a canceled context", err, context.Canceled)
-	_, err = s.ListUsers(cctx, store.UserQuery{PoolID: p.ID})
-	wantErr(t, "ListUsers with a canceled context", err, context.Canceled)
 }
