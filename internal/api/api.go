@@ -80,6 +80,8 @@ func New(cfg Config, pools *userpool.Service) *API {
 	registerTags(a, pools)
 	registerUsers(a, pools)
 	registerGroups(a, pools)
+	registerReset(a, pools)
+	registerAuth(a, pools)
 	return a
 }
 

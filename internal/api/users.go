@@ -15,3 +15,22 @@ func registerUsers(a *API, s *userpool.Service) {
 	Register(a, "ListUsers", s.ListUsers)
 	Register(a, "GetCSVHeader", s.GetCSVHeader)
 }
+
+func registerReset(a *API, s *userpool.Service) {
+	Register(a, "AdminResetUserPassword", s.AdminResetUserPassword)
+	Register(a, "ForgotPassword", s.ForgotPassword)
+	Register(a, "ConfirmForgotPassword", s.ConfirmForgotPassword)
+}
+
+func registerAuth(a *API, s *userpool.Service) {
+	Register(a, "InitiateAuth", s.InitiateAuth)
+	Register(a, "AdminInitiateAuth", s.AdminInitiateAuth)
+	Register(a, "RespondToAuthChallenge", s.RespondToAuthChallenge)
+	Register(a, "AdminRespondToAuthChallenge", s.AdminRespondToAuthChallenge)
+	Register(a, "GetTokensFromRefreshToken", s.GetTokensFromRefreshToken)
+	Register(a, "RevokeToken", s.RevokeToken)
+	Register(a, "GetUser", s.GetUser)
+	Register(a, "ChangePassword", s.ChangePassword)
+	Register(a, "GlobalSignOut", s.GlobalSignOut)
+	Register(a, "AdminUserGlobalSignOut", s.AdminUserGlobalSignOut)
+}

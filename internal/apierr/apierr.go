@@ -101,7 +101,10 @@ func InvalidOAuthFlow(format string, args ...any) *Error {
 	return clientErr("InvalidOAuthFlowException", format, args...)
 }
 
-func UserNotFound() *Error { return clientErr("UserNotFoundException", "User does not exist.") }
+func UserNotFound() *Error { return UserNotFoundf("User does not exist.") }
+func UserNotFoundf(format string, args ...any) *Error {
+	return clientErr("UserNotFoundException", format, args...)
+}
 func UsernameExists(format string, args ...any) *Error {
 	return clientErr("UsernameExistsException", format, args...)
 }
@@ -119,4 +122,21 @@ func PasswordHistoryPolicyViolation(format string, args ...any) *Error {
 }
 func UnsupportedUserState(format string, args ...any) *Error {
 	return clientErr("UnsupportedUserStateException", format, args...)
+}
+
+func CodeMismatch() *Error {
+	return clientErr("CodeMismatchException", "Invalid verification code provided, please try again.")
+}
+func ExpiredCode() *Error {
+	return clientErr("ExpiredCodeException", "Invalid code provided, please request a code again.")
+}
+func PasswordResetRequired() *Error {
+	return clientErr("PasswordResetRequiredException", "Password reset required for the user")
+}
+func UserNotConfirmed() *Error {
+	return clientErr("UserNotConfirmedException", "User is not confirmed.")
+}
+
+func UnsupportedTokenType(format string, args ...any) *Error {
+	return clientErr("UnsupportedTokenTypeException", format, args...)
 }

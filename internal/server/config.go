@@ -29,7 +29,14 @@ type Config struct {
 	// PasswordHash is the argon2id cost of new password hashes (zero: the OWASP minimum).
 	PasswordHash passhash.Params
 	Messages     Messages
-	Logger       *slog.Logger
+	// PublicURL is how clients reach this server (JWKS and discovery links); empty means
+	// http://<listen address>.
+	PublicURL string
+	// IssuerBase is the part of token issuers before "/<poolId>": empty means PublicURL;
+	// "cognito" means https://cognito-idp.<region>.amazonaws.com, for verifiers that hard-code
+	// Cognito's issuer.
+	IssuerBase string
+	Logger     *slog.Logger
 }
 
 // Messages configures delivery (README "Message delivery"). Without a transport for a channel,

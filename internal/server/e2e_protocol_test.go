@@ -52,7 +52,7 @@ func TestWireProtocolErrors(t *testing.T) {
 	}{
 		{"not a cognito target", "", "{}", 400, "UnknownOperationException", ""},
 		{"unknown operation", "FlyToTheMoon", "{}", 400, "UnknownOperationException", ""},
-		{"not implemented yet", "AdminResetUserPassword", `{"UserPoolId":"us-east-1_abc","Username":"u"}`, 501, "NotImplementedException", "cgip does not implement AdminResetUserPassword yet"},
+		{"not implemented yet", "AdminListDevices", `{"UserPoolId":"us-east-1_abc","Username":"u"}`, 501, "NotImplementedException", "cgip does not implement AdminListDevices yet"},
 		{"malformed JSON", "DescribeUserPool", `{"UserPoolId":`, 400, "SerializationException", ""},
 		{"wrong member type", "ListUserPools", `{"MaxResults":"ten"}`, 400, "SerializationException", ""},
 		{"validation", "DescribeUserPool", `{"UserPoolId":"bad pool"}`, 400, "InvalidParameterException",

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cgip/cgip/internal/api"
@@ -16,6 +17,7 @@ import (
 	"github.com/cgip/cgip/internal/seal"
 	"github.com/cgip/cgip/internal/store"
 	"github.com/cgip/cgip/internal/store/sqlstore"
+	"github.com/cgip/cgip/internal/tokens"
 	"github.com/cgip/cgip/internal/userpool"
 )
 
@@ -29,6 +31,7 @@ type Server struct {
 	api      *api.API
 	inbox    *api.Inbox
 	courier  *courier.Courier
+	tokens   *tokens.Issuer
 	listener net.Listener
 	http     *http.Server
 	log      *slog.Logger
@@ -69,18 +72,29 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
-	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour})
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fail(err)
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	issuerBase := cfg.IssuerBase
+	switch issuerBase {
+	case "":
+		issuerBase = cfg.PublicURL
+	case "cognito":
+		issuerBase = tokens.CognitoIssuerBase
+	}
+	tok := tokens.New(tokens.Config{Keys: st, Sealer: sealer, IssuerBase: issuerBase, PublicURL: cfg.PublicURL})
+	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok})
 	apiCfg := api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
 		Credentials: &rootCredentials{cred: root, accountID: cfg.AccountID},
 		Logger:      log, CORSOrigin: cfg.CORSOrigin,
 	}
 	a := api.New(apiCfg, pools)
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fail(err)
-	}
-	s := &Server{cfg: cfg, store: st, api: a, inbox: api.NewInbox(apiCfg, cour), courier: cour, listener: ln, log: log}
+	s := &Server{cfg: cfg, store: st, api: a, inbox: api.NewInbox(apiCfg, cour), courier: cour, tokens: tok, listener: ln, log: log}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -115,6 +129,8 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", s.health)
 	mux.Handle("/_cgip/messages", s.inbox)
+	mux.HandleFunc("GET /{poolId}/.well-known/jwks.json", s.jwks)
+	mux.HandleFunc("GET /{poolId}/.well-known/openid-configuration", s.discovery)
 	mux.Handle("/", s.api)
 	return mux
 }
@@ -129,6 +145,46 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = io.WriteString(w, `{"status":"ok"}`)
+}
+
+// jwks serves a pool's public signing keys, as Cognito does at the same path.
+func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
+	poolID := r.PathValue("poolId")
+	if _, err := s.store.GetUserPool(r.Context(), regionOf(poolID), poolID); err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	b, err := s.tokens.JWKS(r.Context(), poolID)
+	if err != nil {
+		s.log.Error("jwks failed", "pool", poolID, "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, _ = w.Write(b)
+}
+
+func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
+	poolID := r.PathValue("poolId")
+	if _, err := s.store.GetUserPool(r.Context(), regionOf(poolID), poolID); err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	b, err := s.tokens.Discovery(regionOf(poolID), poolID)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, _ = w.Write(b)
+}
+
+// regionOf is the region part of a pool id ("eu-west-1_AbC123xYz").
+func regionOf(poolID string) string {
+	region, _, _ := strings.Cut(poolID, "_")
+	return region
 }
 
 // Serve serves until ctx is cancelled, then stops accepting, lets in-flight requests finish

@@ -64,7 +64,7 @@ type Tx interface {
 	// ErrConflict when it does not, ErrNotFound when the pool is gone. It bumps p.Version.
 	UpdateUserPool(ctx context.Context, p *UserPool) error
 	// DeleteUserPool deletes the pool and everything that belongs to it (clients, users,
-	// groups, memberships, messages) in one transaction.
+	// groups, memberships, messages, signing keys, refresh tokens) in one transaction.
 	DeleteUserPool(ctx context.Context, region, id string) error
 	// ListUserPools lists the pools of one account in one region, ordered by id.
 	ListUserPools(ctx context.Context, region, accountID string, page Page) ([]UserPool, error)
@@ -87,6 +87,7 @@ type Tx interface {
 
 	UserTx
 	OutboxTx
+	AuthTx
 }
 
 // Store is a backend. InTx runs fn in one transaction, retrying it on serialization

@@ -72,7 +72,7 @@ type UserTx interface {
 	// u.Version still matches, replacing the user's index rows and aliases; ErrConflict on a
 	// lost race or a taken alias, ErrNotFound when the user is gone.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user, its index rows, aliases and group memberships.
+	// DeleteUser removes the user, its index rows, aliases, group memberships and refresh tokens.
 	DeleteUser(ctx context.Context, poolID, usernameKey string) error
 	ListUsers(ctx context.Context, q UserQuery) ([]User, error)
 	CountUsers(ctx context.Context, poolID string) (int64, error)

@@ -164,11 +164,16 @@ func (s *Service) getClient(ctx context.Context, tx store.Tx, poolID, clientID s
 	if err != nil {
 		return nil, nil, err
 	}
+	c, err := decodeClient(rec)
+	return p, c, err
+}
+
+func decodeClient(rec *store.Client) (*client, error) {
 	c := &client{rec: rec}
 	if err := json.Unmarshal(rec.Config, &c.doc); err != nil {
-		return nil, nil, fmt.Errorf("userpool: client %s: corrupt config: %w", rec.ID, err)
+		return nil, fmt.Errorf("userpool: client %s: corrupt config: %w", rec.ID, err)
 	}
-	return p, c, nil
+	return c, nil
 }
 
 // checkClientAttributes refuses read or write permissions on attributes the pool does not

@@ -54,11 +54,8 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *model.AdminSetUs
 		return nil, err
 	}
 	err = s.modifyUser(ctx, *in.UserPoolId, *in.Username, func(_ store.Tx, p *pool, u *store.User) error {
-		if u.PasswordHash != "" && permanent {
-			u.PasswordHistory = append([]string{u.PasswordHash}, u.PasswordHistory...)
-			if n := p.historySize(); len(u.PasswordHistory) > n {
-				u.PasswordHistory = u.PasswordHistory[:n]
-			}
+		if permanent {
+			pushHistory(u, p.historySize())
 		}
 		u.PasswordHash = hash
 		x, err := decodeExtra(u)
@@ -79,6 +76,17 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *model.AdminSetUs
 		return nil, err
 	}
 	return &model.AdminSetUserPasswordResponse{}, nil
+}
+
+// pushHistory moves the current hash into the history, keeping n entries.
+func pushHistory(u *store.User, n int) {
+	if u.PasswordHash == "" {
+		return
+	}
+	u.PasswordHistory = append([]string{u.PasswordHash}, u.PasswordHistory...)
+	if len(u.PasswordHistory) > n {
+		u.PasswordHistory = u.PasswordHistory[:n]
+	}
 }
 
 // checkHistory refuses a password equal to the current one or one of the n-1 before it

@@ -63,6 +63,12 @@ func (s *Service) CreateUserPool(ctx context.Context, in *model.CreateUserPoolRe
 	if err != nil {
 		return nil, err
 	}
+	// The pool's first signing key, so its JWKS is never empty.
+	if s.tokens != nil {
+		if err := s.tokens.EnsureKey(ctx, p.rec.ID); err != nil {
+			return nil, err
+		}
+	}
 	return &model.CreateUserPoolResponse{UserPool: p.view()}, nil
 }
 

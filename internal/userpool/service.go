@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/cgip/cgip/internal/apierr"
@@ -22,6 +23,13 @@ type Config struct {
 	PasswordHash passhash.Params
 	// Courier receives every message a change causes, inside the change's transaction.
 	Courier *courier.Courier
+	// Tokens signs and verifies JWTs; required for sign-in and the access-token operations.
+	Tokens Tokens
+	// RecoveryRate is the account-recovery quota in requests a second per account (default 30).
+	RecoveryRate float64
+	// TimingFloor is the least time an answer that could reveal whether a user exists takes, for
+	// clients with PreventUserExistenceErrors ENABLED (default 50 ms).
+	TimingFloor time.Duration
 }
 
 // Service implements the user-pool operations.
@@ -31,6 +39,13 @@ type Service struct {
 	now        func() time.Time
 	hashParams passhash.Params
 	courier    *courier.Courier
+
+	codeKeyMu  sync.Mutex
+	codeKeyVal []byte
+
+	tokens      Tokens
+	recovery    recoveryLimiter
+	timingFloor time.Duration
 }
 
 func New(cfg Config) *Service {
@@ -42,8 +57,15 @@ func New(cfg Config) *Service {
 	if params == (passhash.Params{}) {
 		params = passhash.Default
 	}
+	if cfg.RecoveryRate == 0 {
+		cfg.RecoveryRate = 30
+	}
+	if cfg.TimingFloor == 0 {
+		cfg.TimingFloor = 50 * time.Millisecond
+	}
 	return &Service{
 		st: cfg.Store, sealer: cfg.Sealer, hashParams: params, courier: cfg.Courier,
+		recovery: recoveryLimiter{perSec: cfg.RecoveryRate}, timingFloor: cfg.TimingFloor, tokens: cfg.Tokens,
 		now: func() time.Time { return now().UTC().Truncate(time.Millisecond) },
 	}
 }

@@ -29,6 +29,14 @@ type userExtra struct {
 	// TemporaryPasswordIssuedAt is when the current temporary password was set (for
 	// TemporaryPasswordValidityDays); zero when the password is permanent.
 	TemporaryPasswordIssuedAt time.Time `json:",omitzero"`
+	// ResetCode is the outstanding password-reset code (latest wins).
+	ResetCode *pendingCode `json:",omitempty"`
+	// WrongCodes and ResetRequests are recent failures and ForgotPassword requests, for the
+	// attempt limits.
+	WrongCodes    []time.Time `json:",omitempty"`
+	ResetRequests []time.Time `json:",omitempty"`
+	// FailedSignIns are recent wrong passwords, for "Password attempts exceeded".
+	FailedSignIns []time.Time `json:",omitempty"`
 }
 
 func decodeExtra(u *store.User) (userExtra, error) {

@@ -15,4 +15,7 @@
 // UPDATE ... RETURNING, whose pick PostgreSQL runs FOR UPDATE SKIP LOCKED so that processes
 // sharing a database claim disjoint sets (SQLite's single writer serialises claims), and gives
 // each message a fresh claim token that FinishMessage must present.
+// Signing keys and refresh tokens (known by their hash only) hang off their pool, and refresh
+// tokens also off their user, through ON DELETE CASCADE: DeleteUser and DeleteUserPool take a
+// user's tokens with them in their one statement.
 package sqlstore

@@ -58,7 +58,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`
 	sqlPoolExists = `SELECT 1 FROM user_pools WHERE id = $1 AND region = $2`
 	sqlUpdatePool = `UPDATE user_pools SET name = $1, config = $2, tags = $3, updated_at = $4, version = version + 1
 WHERE id = $5 AND region = $6 AND version = $7`
-	// Clients go with the pool through ON DELETE CASCADE, in the same statement.
+	// Everything of the pool (clients, users, groups, messages, signing keys, refresh tokens)
+	// goes with it through ON DELETE CASCADE, in the same statement.
 	sqlDeletePool = `DELETE FROM user_pools WHERE id = $1 AND region = $2`
 	sqlListPools  = `SELECT ` + poolColumns + ` FROM user_pools
 WHERE account_id = $1 AND region = $2 AND id > $3 ORDER BY id LIMIT $4`

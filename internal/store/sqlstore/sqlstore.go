@@ -472,3 +472,41 @@ func (s *Store) PurgeMessages(ctx context.Context, before time.Time) (int64, err
 	})
 	return n, err
 }
+
+func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.SigningKey, error) {
+	return s.reader().ListSigningKeys(ctx, poolID)
+}
+
+func (s *Store) AddSigningKey(ctx context.Context, k *store.SigningKey) error {
+	return s.write(ctx, "add signing key", func(o ops) error { return o.AddSigningKey(ctx, k) })
+}
+
+func (s *Store) DeleteSigningKey(ctx context.Context, poolID, kid string) error {
+	return s.write(ctx, "delete signing key", func(o ops) error { return o.DeleteSigningKey(ctx, poolID, kid) })
+}
+
+func (s *Store) CreateRefreshToken(ctx context.Context, t *store.RefreshToken) error {
+	return s.write(ctx, "create refresh token", func(o ops) error { return o.CreateRefreshToken(ctx, t) })
+}
+
+func (s *Store) GetRefreshToken(ctx context.Context, hash string) (*store.RefreshToken, error) {
+	return s.reader().GetRefreshToken(ctx, hash)
+}
+
+func (s *Store) FindRefreshTokenByOrigin(ctx context.Context, poolID, originJTI string) (*store.RefreshToken, error) {
+	return s.reader().FindRefreshTokenByOrigin(ctx, poolID, originJTI)
+}
+
+func (s *Store) RevokeRefreshToken(ctx context.Context, hash string, at time.Time) error {
+	return s.write(ctx, "revoke refresh token", func(o ops) error { return o.RevokeRefreshToken(ctx, hash, at) })
+}
+
+func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, usernameKey string, at time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, "revoke user refresh tokens", func(o ops) error {
+		var err error
+		n, err = o.RevokeUserRefreshTokens(ctx, poolID, usernameKey, at)
+		return err
+	})
+	return n, err
+}

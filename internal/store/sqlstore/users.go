@@ -43,7 +43,8 @@ password_hash = $5, password_history = $6, extra = $7, updated_at = $8, version 
 WHERE pool_id = $9 AND username_key = $10 AND version = $11`
 	sqlDeleteUserIndex   = `DELETE FROM user_index WHERE pool_id = $1 AND username_key = $2`
 	sqlDeleteUserAliases = `DELETE FROM user_aliases WHERE pool_id = $1 AND username_key = $2`
-	// Index rows, aliases and memberships go with the user through ON DELETE CASCADE.
+	// Index rows, aliases, memberships and refresh tokens go with the user through ON DELETE
+	// CASCADE.
 	sqlDeleteUser = `DELETE FROM users WHERE pool_id = $1 AND username_key = $2`
 	sqlCountUsers = `SELECT COUNT(*) FROM users WHERE pool_id = $1`
 

@@ -48,6 +48,15 @@ import (
 //     or already used token is ErrConflict; a zero NextAttemptAt becomes now;
 //   - CountMessages counts messages of every status; PurgeMessages keeps messages created at
 //     exactly before.
+//   - ListSigningKeys of a missing pool is empty; keys created in the same instant list by kid
+//     (bytewise); a kid is unique per pool only; DeleteSigningKey of a missing key is ErrNotFound;
+//   - a refresh token's hash is unique across pools; CreateRefreshToken for a user that
+//     does not exist is ErrNotFound (tokens belong to users: DeleteUser and DeleteUserPool delete
+//     them); a zero RevokedAt stays zero, a given one is kept; RevokeRefreshToken of a revoked
+//     token succeeds and keeps the first time, of a missing one is ErrNotFound;
+//     RevokeUserRefreshTokens counts expired tokens that were not revoked, and is 0 for a missing
+//     user or pool; a zero revocation time is now; FindRefreshTokenByOrigin returns the newest
+//     token of the origin in that pool, revoked or not, and nothing for the empty origin.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests := []struct {
 		name string
@@ -82,7 +91,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Ping", testPing},
 		{"CanceledContext", testCanceledContext},
 	}
-	for _, tc := range slices.Concat(tests, userTests, outboxTests) {
+	for _, tc := range slices.Concat(tests, userTests, outboxTests, authTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
 			if s == nil {

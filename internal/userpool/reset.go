@@ -1,0 +1,281 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/cgip/cgip/internal/apierr"
+	"github.com/cgip/cgip/internal/courier"
+	"github.com/cgip/cgip/internal/model"
+	"github.com/cgip/cgip/internal/passhash"
+	"github.com/cgip/cgip/internal/store"
+)
+
+const resetPurpose = "reset"
+
+// Texts of SPEC-password-reset sections 1 and 3.
+const (
+	msgAdminOnly      = "Contact administrator to reset password."
+	msgCannotReset    = "User password cannot be reset in the current state."
+	msgNoChannel      = "Cannot reset password for the user as there is no registered/verified email or phone_number"
+	msgAttemptLimit   = "Attempt limit exceeded, please try after some time."
+	msgUnknownForPool = "Username/client id combination not found."
+)
+
+// recovery is how a reset code reaches a user.
+type recovery struct {
+	channel, attr, to string
+}
+
+// recoveryChannel picks the channel per SPEC section 4: the pool's AccountRecoverySetting in
+// priority order (the first mechanism the user has verified), or without one, verified phone
+// then verified email. adminOnly reports an admin_only setting.
+func (p *pool) recoveryChannel(u *store.User) (r recovery, adminOnly, ok bool) {
+	email := recovery{courier.Email, "email", u.Attributes["email"]}
+	phone := recovery{courier.SMS, "phone_number", u.Attributes["phone_number"]}
+	verified := func(r recovery) bool { return r.to != "" && u.Attributes[r.attr+"_verified"] == "true" }
+	order := []recovery{phone, email}
+	if ars := p.doc.Pool.AccountRecoverySetting; ars != nil && len(ars.RecoveryMechanisms) > 0 {
+		mechs := slices.Clone(ars.RecoveryMechanisms)
+		slices.SortFunc(mechs, func(a, b model.RecoveryOptionType) int { return int(*a.Priority - *b.Priority) })
+		order = order[:0]
+		for _, m := range mechs {
+			switch *m.Name {
+			case model.RecoveryOptionNameTypeAdminOnly:
+				if len(order) == 0 {
+					return recovery{}, true, false
+				}
+			case model.RecoveryOptionNameTypeVerifiedEmail:
+				order = append(order, email)
+			case model.RecoveryOptionNameTypeVerifiedPhoneNumber:
+				order = append(order, phone)
+			}
+		}
+	}
+	for _, r := range order {
+		if verified(r) {
+			return r, false, true
+		}
+	}
+	return recovery{}, false, false
+}
+
+// details is the CodeDeliveryDetails of a code sent through r, masked as Cognito masks.
+func (r recovery) details() *model.CodeDeliveryDetailsType {
+	dest := courier.MaskEmail(r.to)
+	if r.channel == courier.SMS {
+		dest = courier.MaskPhone(r.to)
+	}
+	return &model.CodeDeliveryDetailsType{Destination: ptr(dest), DeliveryMedium: ptr(r.channel), AttributeName: ptr(r.attr)}
+}
+
+// issueResetCode gives u a new reset code (any earlier one stops working) and queues it. key
+// is the code key, loaded before the transaction (loading it may write).
+func (s *Service) issueResetCode(ctx context.Context, tx store.Tx, key []byte, p *pool, u *store.User, r recovery, kind string) error {
+	code := newCode()
+	x, err := decodeExtra(u)
+	if err != nil {
+		return err
+	}
+	x.ResetCode = &pendingCode{MAC: codeMAC(key, resetPurpose, p.rec.ID, u.UsernameKey, code), ExpiresAt: s.now().Add(resetCodeTTL)}
+	setExtra(u, x)
+	return s.send(ctx, tx, p, u, kind, r.channel, p.verificationTemplate(), code)
+}
+
+// AdminResetUserPassword: checks in the SPEC table's order; on success, in one transaction,
+// the user becomes RESET_REQUIRED, the old password stops working, a new code is issued and its
+// message queued. ClientMetadata goes to triggers only; it is never stored or logged.
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *model.AdminResetUserPasswordRequest) (*model.AdminResetUserPasswordResponse, error) {
+	key, err := s.codeKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.modifyUser(ctx, *in.UserPoolId, *in.Username, func(tx store.Tx, p *pool, u *store.User) error {
+		r, adminOnly, ok := p.recoveryChannel(u)
+		switch {
+		case adminOnly:
+			return apierr.NotAuthorized(msgAdminOnly)
+		case !u.Enabled:
+			return apierr.NotAuthorized("User is disabled")
+		case u.Status == statusForceChangePassword || u.Status == statusUnconfirmed || u.Status == statusExternalProvider:
+			return apierr.NotAuthorized(msgCannotReset)
+		case !ok:
+			return apierr.InvalidParameter(msgNoChannel)
+		}
+		u.Status = statusResetRequired
+		if err := s.issueResetCode(ctx, tx, key, p, u, r, "AdminResetUserPassword"); err != nil {
+			return err
+		}
+		return s.recoveryRate(p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.AdminResetUserPasswordResponse{}, nil
+}
+
+// ForgotPassword sends a reset code; the user's status does not change. With
+// PreventUserExistenceErrors ENABLED an unknown user gets a plausible answer and nothing is sent.
+func (s *Service) ForgotPassword(ctx context.Context, in *model.ForgotPasswordRequest) (*model.ForgotPasswordResponse, error) {
+	p, c, err := s.publicClient(ctx, *in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSecretHash(c, *in.Username, in.SecretHash); err != nil {
+		return nil, err
+	}
+	defer s.evenOut(c, time.Now())
+	key, err := s.codeKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *model.ForgotPasswordResponse
+	err = s.inTx(ctx, func(tx store.Tx) error {
+		u, err := p.lookup(ctx, tx, *in.Username)
+		var ae *apierr.Error
+		if errors.As(err, &ae) && ae.Code == "UserNotFoundException" {
+			if c.preventsExistenceErrors() {
+				out = &model.ForgotPasswordResponse{CodeDeliveryDetails: p.simulatedDelivery(*in.Username)}
+				return nil
+			}
+			return apierr.UserNotFoundf(msgUnknownForPool)
+		}
+		if err != nil {
+			return err
+		}
+		r, adminOnly, ok := p.recoveryChannel(u)
+		switch {
+		case adminOnly:
+			return apierr.NotAuthorized(msgAdminOnly)
+		case !u.Enabled:
+			return apierr.NotAuthorized("User is disabled.")
+		case u.Status == statusForceChangePassword || u.Status == statusExternalProvider:
+			return apierr.NotAuthorized(msgCannotReset)
+		case !ok:
+			return apierr.InvalidParameter(msgNoChannel)
+		}
+		x, err := decodeExtra(u)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if x.ResetRequests = recent(x.ResetRequests, now); len(x.ResetRequests) >= maxCodeRequests {
+			return apierr.LimitExceeded(msgAttemptLimit)
+		}
+		x.ResetRequests = append(x.ResetRequests, now)
+		setExtra(u, x)
+		if err := s.issueResetCode(ctx, tx, key, p, u, r, "ForgotPassword"); err != nil {
+			return err
+		}
+		if err := s.recoveryRate(p); err != nil {
+			return err
+		}
+		p.reindex(u)
+		u.UpdatedAt = now
+		out = &model.ForgotPasswordResponse{CodeDeliveryDetails: r.details()}
+		return tx.UpdateUser(ctx, u)
+	})
+	return out, err
+}
+
+// simulatedDelivery answers for a user that does not exist as if one did: the pool's first
+// recovery channel, with a destination derived from the name (so repeated calls agree).
+func (p *pool) simulatedDelivery(username string) *model.CodeDeliveryDetailsType {
+	switch {
+	case validEmail(username):
+		return recovery{courier.Email, "email", username}.details()
+	case looksLikePhone(username):
+		return recovery{courier.SMS, "phone_number", username}.details()
+	}
+	fake := &store.User{Attributes: map[string]string{
+		"email": string([]rune(username)[:1]) + "@example.com", "email_verified": "true",
+		"phone_number": "+10000000000", "phone_number_verified": "true",
+	}}
+	r, _, ok := p.recoveryChannel(fake)
+	if !ok {
+		r = recovery{courier.Email, "email", fake.Attributes["email"]}
+	}
+	return r.details()
+}
+
+// ConfirmForgotPassword redeems a reset code (from ForgotPassword or AdminResetUserPassword):
+// the policy is checked before the code (a refused password uses no attempt), wrong codes are
+// counted (and committed) before comparing, and success replaces the password, makes the user
+// CONFIRMED and revokes their refresh tokens.
+func (s *Service) ConfirmForgotPassword(ctx context.Context, in *model.ConfirmForgotPasswordRequest) (*model.ConfirmForgotPasswordResponse, error) {
+	p, c, err := s.publicClient(ctx, *in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSecretHash(c, *in.Username, in.SecretHash); err != nil {
+		return nil, err
+	}
+	defer s.evenOut(c, time.Now())
+	if msg := p.passwordPolicy().Check(*in.Password); msg != "" {
+		return nil, apierr.InvalidPassword("%s", msg)
+	}
+	key, err := s.codeKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hash, err := passhash.Hash(*in.Password, s.hashParams)
+	if err != nil {
+		return nil, err
+	}
+	var refusal error // decided inside the transaction, returned after it commits
+	err = s.inTx(ctx, func(tx store.Tx) error {
+		refusal = nil
+		u, err := p.lookup(ctx, tx, *in.Username)
+		var ae *apierr.Error
+		if errors.As(err, &ae) && ae.Code == "UserNotFoundException" {
+			if c.preventsExistenceErrors() {
+				refusal = apierr.CodeMismatch()
+				return nil
+			}
+			return apierr.UserNotFoundf(msgUnknownForPool)
+		}
+		if err != nil {
+			return err
+		}
+		x, err := decodeExtra(u)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if x.WrongCodes = recent(x.WrongCodes, now); len(x.WrongCodes) >= maxCodeAttempts {
+			return apierr.LimitExceeded(msgAttemptLimit)
+		}
+		ok, expired := checkCode(key, x.ResetCode, resetPurpose, p.rec.ID, u.UsernameKey, *in.ConfirmationCode, now)
+		switch {
+		case expired:
+			return apierr.ExpiredCode()
+		case !ok:
+			x.WrongCodes = append(x.WrongCodes, now)
+			refusal = apierr.CodeMismatch()
+		default:
+			if err := checkHistory(*in.Password, u, p.historySize()); err != nil {
+				return err
+			}
+			pushHistory(u, p.historySize())
+			u.PasswordHash = hash
+			u.Status = statusConfirmed
+			x.ResetCode, x.WrongCodes, x.TemporaryPasswordIssuedAt = nil, nil, time.Time{}
+			if _, err := tx.RevokeUserRefreshTokens(ctx, p.rec.ID, u.UsernameKey, now); err != nil {
+				return err
+			}
+		}
+		setExtra(u, x)
+		p.reindex(u)
+		u.UpdatedAt = now
+		return tx.UpdateUser(ctx, u)
+	})
+	if err == nil {
+		err = refusal
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.ConfirmForgotPasswordResponse{}, nil
+}
