@@ -82,6 +82,7 @@ func New(cfg Config, pools *userpool.Service) *API {
 	registerGroups(a, pools)
 	registerReset(a, pools)
 	registerAuth(a, pools)
+	registerSelfService(a, pools)
 	return a
 }
 

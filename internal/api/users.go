@@ -34,3 +34,14 @@ func registerAuth(a *API, s *userpool.Service) {
 	Register(a, "GlobalSignOut", s.GlobalSignOut)
 	Register(a, "AdminUserGlobalSignOut", s.AdminUserGlobalSignOut)
 }
+
+func registerSelfService(a *API, s *userpool.Service) {
+	Register(a, "SignUp", s.SignUp)
+	Register(a, "ConfirmSignUp", s.ConfirmSignUp)
+	Register(a, "ResendConfirmationCode", s.ResendConfirmationCode)
+	Register(a, "UpdateUserAttributes", s.UpdateUserAttributes)
+	Register(a, "GetUserAttributeVerificationCode", s.GetUserAttributeVerificationCode)
+	Register(a, "VerifyUserAttribute", s.VerifyUserAttribute)
+	Register(a, "DeleteUserAttributes", s.DeleteUserAttributes)
+	RegisterNoOutput(a, "DeleteUser", s.DeleteUser)
+}

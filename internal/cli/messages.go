@@ -15,6 +15,7 @@ import (
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 )
 
 const messagesUsage = `Usage:
@@ -171,7 +172,8 @@ func (c *inboxClient) once(ctx context.Context, method string, q url.Values) ([]
 
 // signInbox signs with the SDK's default credentials chain when it finds credentials.
 func signInbox(ctx context.Context, req *http.Request) error {
-	cfg, err := config.LoadDefaultConfig(ctx)
+	// No instance-metadata lookups: on a laptop or CI runner they only add timeouts.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	if err != nil || cfg.Credentials == nil {
 		return nil
 	}

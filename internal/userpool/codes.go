@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/cgip/cgip/internal/apierr"
 	"github.com/cgip/cgip/internal/store"
 )
 
@@ -82,6 +83,49 @@ func checkCode(key []byte, pending *pendingCode, purpose, poolID, usernameKey, c
 	want, _ := hex.DecodeString(pending.MAC)
 	got, _ := hex.DecodeString(codeMAC(key, purpose, poolID, usernameKey, code))
 	return hmac.Equal(want, got), false
+}
+
+// issueCode gives u a new code for purpose, valid for ttl (an earlier one stops working), and
+// queues its message through r. key is the code key, loaded before the transaction.
+func (s *Service) issueCode(ctx context.Context, tx store.Tx, key []byte, p *pool, u *store.User, purpose string, ttl time.Duration, r recovery, kind string) error {
+	code := newCode()
+	x, err := decodeExtra(u)
+	if err != nil {
+		return err
+	}
+	if x.Codes == nil {
+		x.Codes = map[string]*pendingCode{}
+	}
+	x.Codes[purpose] = &pendingCode{MAC: codeMAC(key, purpose, p.rec.ID, u.UsernameKey, code), ExpiresAt: s.now().Add(ttl)}
+	setExtra(u, x)
+	return s.send(ctx, tx, p, u, kind, r.channel, p.verificationTemplate(), code)
+}
+
+// redeemCode checks a code for purpose under the attempt limit. A wrong code is recorded in
+// u (the caller commits it) and reported as CodeMismatchException after the commit through
+// *refusal; a right one is consumed.
+func (s *Service) redeemCode(key []byte, p *pool, u *store.User, purpose, code string, refusal *error) error {
+	x, err := decodeExtra(u)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if x.WrongCodes = recent(x.WrongCodes, now); len(x.WrongCodes) >= maxCodeAttempts {
+		return apierr.LimitExceeded(msgAttemptLimit)
+	}
+	ok, expired := checkCode(key, x.Codes[purpose], purpose, p.rec.ID, u.UsernameKey, code, now)
+	switch {
+	case expired:
+		return apierr.ExpiredCode()
+	case !ok:
+		x.WrongCodes = append(x.WrongCodes, now)
+		*refusal = apierr.CodeMismatch()
+	default:
+		delete(x.Codes, purpose)
+		x.WrongCodes = nil
+	}
+	setExtra(u, x)
+	return nil
 }
 
 // recent keeps the times within the window ending now.

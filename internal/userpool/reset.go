@@ -71,17 +71,9 @@ func (r recovery) details() *model.CodeDeliveryDetailsType {
 	return &model.CodeDeliveryDetailsType{Destination: ptr(dest), DeliveryMedium: ptr(r.channel), AttributeName: ptr(r.attr)}
 }
 
-// issueResetCode gives u a new reset code (any earlier one stops working) and queues it. key
-// is the code key, loaded before the transaction (loading it may write).
+// issueResetCode gives u a new reset code (any earlier one stops working) and queues it.
 func (s *Service) issueResetCode(ctx context.Context, tx store.Tx, key []byte, p *pool, u *store.User, r recovery, kind string) error {
-	code := newCode()
-	x, err := decodeExtra(u)
-	if err != nil {
-		return err
-	}
-	x.ResetCode = &pendingCode{MAC: codeMAC(key, resetPurpose, p.rec.ID, u.UsernameKey, code), ExpiresAt: s.now().Add(resetCodeTTL)}
-	setExtra(u, x)
-	return s.send(ctx, tx, p, u, kind, r.channel, p.verificationTemplate(), code)
+	return s.issueCode(ctx, tx, key, p, u, resetPurpose, resetCodeTTL, r, kind)
 }
 
 // AdminResetUserPassword: checks in the SPEC table's order; on success, in one transaction,
@@ -239,34 +231,27 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *model.ConfirmFo
 		if err != nil {
 			return err
 		}
-		x, err := decodeExtra(u)
-		if err != nil {
+		if err := s.redeemCode(key, p, u, resetPurpose, *in.ConfirmationCode, &refusal); err != nil {
 			return err
 		}
 		now := s.now()
-		if x.WrongCodes = recent(x.WrongCodes, now); len(x.WrongCodes) >= maxCodeAttempts {
-			return apierr.LimitExceeded(msgAttemptLimit)
-		}
-		ok, expired := checkCode(key, x.ResetCode, resetPurpose, p.rec.ID, u.UsernameKey, *in.ConfirmationCode, now)
-		switch {
-		case expired:
-			return apierr.ExpiredCode()
-		case !ok:
-			x.WrongCodes = append(x.WrongCodes, now)
-			refusal = apierr.CodeMismatch()
-		default:
+		if refusal == nil {
 			if err := checkHistory(*in.Password, u, p.historySize()); err != nil {
 				return err
 			}
 			pushHistory(u, p.historySize())
 			u.PasswordHash = hash
 			u.Status = statusConfirmed
-			x.ResetCode, x.WrongCodes, x.TemporaryPasswordIssuedAt = nil, nil, time.Time{}
+			x, err := decodeExtra(u)
+			if err != nil {
+				return err
+			}
+			x.TemporaryPasswordIssuedAt = time.Time{}
+			setExtra(u, x)
 			if _, err := tx.RevokeUserRefreshTokens(ctx, p.rec.ID, u.UsernameKey, now); err != nil {
 				return err
 			}
 		}
-		setExtra(u, x)
 		p.reindex(u)
 		u.UpdatedAt = now
 		return tx.UpdateUser(ctx, u)

@@ -29,8 +29,9 @@ type userExtra struct {
 	// TemporaryPasswordIssuedAt is when the current temporary password was set (for
 	// TemporaryPasswordValidityDays); zero when the password is permanent.
 	TemporaryPasswordIssuedAt time.Time `json:",omitzero"`
-	// ResetCode is the outstanding password-reset code (latest wins).
-	ResetCode *pendingCode `json:",omitempty"`
+	// Codes are the outstanding one-time codes by purpose (reset, signup, verify:<attr>);
+	// a new code of a purpose replaces the old one (latest wins).
+	Codes map[string]*pendingCode `json:",omitempty"`
 	// WrongCodes and ResetRequests are recent failures and ForgotPassword requests, for the
 	// attempt limits.
 	WrongCodes    []time.Time `json:",omitempty"`
