@@ -59,7 +59,8 @@ cognito() { aws cognito-idp --endpoint-url "$endpoint" "$@"; }
 expect_error() {
   grep -qxF "$2" "$1" || fail "want the error '$2', got: $(cat "$1")"
 }
-latest_code() { "$work/cgip" messages code --endpoint-url "$endpoint" --to "$email" --wait 10s; }
+# latest_code KIND: the code of the newest message of that kind sent to $email (waits for it).
+latest_code() { "$work/cgip" messages code --endpoint-url "$endpoint" --to "$email" --kind "$1" --wait 10s; }
 
 email=rosa.reset@example.net
 username=ci-rosa
@@ -115,9 +116,9 @@ if cognito get-user --access-token "$old_access" >/dev/null 2>"$work/err"; then 
 expect_error "$work/err" "An error occurred (PasswordResetRequiredException) when calling the GetUser operation: Password reset required for the user"
 ok "get-user with an access token from before the reset: PasswordResetRequiredException"
 
-code=$(latest_code 2>"$work/err") || fail "cgip messages code: $(cat "$work/err")"
+code=$(latest_code AdminResetUserPassword 2>"$work/err") || fail "cgip messages code: $(cat "$work/err")"
 [[ "$code" =~ ^[0-9]{6}$ ]] || fail "cgip messages code printed '$code'"
-ok "cgip messages code --to $email: a 6-digit code"
+ok "cgip messages code --to $email --kind AdminResetUserPassword: a 6-digit code"
 
 wrong_code=$(printf '%06d' $(( (10#$code + 1) % 1000000 )))
 if cognito confirm-forgot-password --client-id "$client" --username "$username" --confirmation-code "$wrong_code" \
@@ -163,7 +164,7 @@ details=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["CodeDeliv
 [ "$details" = "$want_destination EMAIL email" ] || fail "forgot-password CodeDeliveryDetails: '$details', want '$want_destination EMAIL email'"
 [ "$(cognito admin-get-user --user-pool-id "$pool" --username "$username" --query UserStatus --output text)" = CONFIRMED ] \
   || fail "forgot-password changed the user's status"
-forgot_code=$(latest_code 2>"$work/err") || fail "cgip messages code after forgot-password: $(cat "$work/err")"
+forgot_code=$(latest_code ForgotPassword 2>"$work/err") || fail "cgip messages code after forgot-password: $(cat "$work/err")"
 [[ "$forgot_code" =~ ^[0-9]{6}$ ]] || fail "forgot-password code '$forgot_code'"
 ok "forgot-password: CodeDeliveryDetails $want_destination EMAIL email, status stays CONFIRMED, code delivered"
 
@@ -185,7 +186,13 @@ if cognito initiate-auth --client-id "$client" --auth-flow REFRESH_TOKEN_AUTH --
 expect_error "$work/err" "An error occurred (NotAuthorizedException) when calling the InitiateAuth operation: Refresh Token has been revoked"
 ok "global-sign-out: the refresh token is refused (Refresh Token has been revoked)"
 
-for secret in "$old_password" "$new_password" "$metadata_value" "$CGIP_ROOT_SECRET_ACCESS_KEY"; do
+# The ForgotPassword code works: the last password change of the run.
+cognito confirm-forgot-password --client-id "$client" --username "$username" --confirmation-code "$forgot_code" \
+  --password "$newest_password" 2>"$work/err" || fail "confirm-forgot-password with the ForgotPassword code: $(cat "$work/err")"
+sign_in "$newest_password" "$work/auth3.json" 2>"$work/err" || fail "initiate-auth after the second reset: $(cat "$work/err")"
+ok "confirm-forgot-password with the ForgotPassword code, then sign-in with that password"
+
+for secret in "$old_password" "$new_password" "$newest_password" "$metadata_value" "$CGIP_ROOT_SECRET_ACCESS_KEY"; do
   if grep -qF -- "$secret" "$work/server.log"; then fail "the server log contains a password, client metadata or the root secret ('$secret')"; fi
 done
 for secret in "$code" "$forgot_code"; do
