@@ -32,6 +32,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hash := passhash.Default
 	fs.Func("password-hash-time", fmt.Sprintf("argon2id passes for new password hashes (default %d)", hash.Time), uintFlag(&hash.Time))
 	fs.Func("password-hash-memory", fmt.Sprintf("argon2id memory in KiB for new password hashes (default %d)", hash.MemoryKiB), uintFlag(&hash.MemoryKiB))
+	fs.Float64Var(&cfg.RecoveryRate, "account-recovery-rate", 30, "password-reset requests a second per account and node (TooManyRequestsException above it)")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "URL clients reach this server at (default http://<listen address>)")
 	fs.StringVar(&cfg.IssuerBase, "issuer-base", "", `token issuer before "/<poolId>": default the public URL; "cognito" for https://cognito-idp.<region>.amazonaws.com`)
 	m := &cfg.Messages

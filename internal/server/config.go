@@ -29,6 +29,9 @@ type Config struct {
 	// PasswordHash is the argon2id cost of new password hashes (zero: the OWASP minimum).
 	PasswordHash passhash.Params
 	Messages     Messages
+	// RecoveryRate is the account-recovery quota (AdminResetUserPassword, ForgotPassword) in
+	// requests a second per account on each node; 0 means 30, negative means no quota.
+	RecoveryRate float64
 	// PublicURL is how clients reach this server (JWKS and discovery links); empty means
 	// http://<listen address>.
 	PublicURL string

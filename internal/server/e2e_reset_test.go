@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -345,4 +346,98 @@ func TestSignInOutcomes(t *testing.T) {
 	}
 	_, err = f.signIn(f.password)
 	wantAPIError(t, err, "NotAuthorizedException", "Password attempts exceeded")
+}
+
+// TestResetQuotasAndLimits: SPEC section 1 rows 1, 10 and 11; section 3's request limit and the
+// states ForgotPassword refuses.
+func TestResetQuotasAndLimits(t *testing.T) {
+	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, RecoveryRate: 1, Messages: server.Messages{DailyEmailLimit: 2}})
+	ctx := context.Background()
+	f := newResetFixture(t, ts, "")
+	// No SDK retries here: the SDK would retry TooManyRequestsException (a throttling error).
+	reset := func() error {
+		_, err := f.c.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: f.pool, Username: aws.String(f.user)},
+			func(o *cip.Options) { o.RetryMaxAttempts = 1 })
+		return err
+	}
+	_, err := f.c.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String("bad pool"), Username: aws.String(f.user)})
+	wantAPIError(t, err, "InvalidParameterException",
+		"1 validation error detected: Value 'bad pool' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+")
+	if err := reset(); err != nil {
+		t.Fatal(err)
+	}
+	// The bucket holds one request a second: an immediate second reset is over the quota.
+	wantAPIError(t, reset(), "TooManyRequestsException", "Too many requests")
+	time.Sleep(1100 * time.Millisecond)
+	if err := reset(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	// Two emails a day from the built-in sender: the third reset message is refused.
+	wantAPIError(t, reset(), "LimitExceededException",
+		"Exceeded daily email limit for the operation or the account. If a higher limit is required, please configure your user pool to use your own Amazon SES configuration for sending email.")
+}
+
+func TestForgotPasswordRefusals(t *testing.T) {
+	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, RecoveryRate: -1})
+	ctx := context.Background()
+	f := newResetFixture(t, ts, "")
+	forgot := func(user string) error {
+		_, err := f.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: f.clientID, Username: aws.String(user)})
+		return err
+	}
+	for i := 0; i < 5; i++ {
+		if err := forgot(f.user); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantAPIError(t, forgot(f.user), "LimitExceededException", "Attempt limit exceeded, please try after some time.")
+
+	f.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: f.pool, Username: aws.String("fcp"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: attrs("email", "fcp@example.com", "email_verified", "true")})
+	wantAPIError(t, forgot("fcp"), "NotAuthorizedException", "User password cannot be reset in the current state.")
+
+	adminOnly := newPool(t, f.c, &cip.CreateUserPoolInput{AccountRecoverySetting: &types.AccountRecoverySettingType{
+		RecoveryMechanisms: []types.RecoveryOptionType{{Name: types.RecoveryOptionNameTypeAdminOnly, Priority: aws.Int32(1)}}}})
+	cl, _ := f.c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: adminOnly, ClientName: aws.String("c")})
+	f.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: adminOnly, Username: aws.String("a"), MessageAction: types.MessageActionTypeSuppress})
+	_, err := f.c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("a")})
+	wantAPIError(t, err, "NotAuthorizedException", "Contact administrator to reset password.")
+}
+
+// TestRecoveryChannelAndTemplates: SPEC section 4 (legacy order: verified phone first; masking)
+// and section 7 (VerificationMessageTemplate for reset messages).
+func TestRecoveryChannelAndTemplates(t *testing.T) {
+	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, RecoveryRate: -1})
+	ctx := context.Background()
+	c := ts.rootClient()
+	pool := newPool(t, c, &cip.CreateUserPoolInput{VerificationMessageTemplate: &types.VerificationMessageTemplateType{
+		SmsMessage: aws.String("Reset code: {####}"), EmailSubject: aws.String("Reset"), EmailMessage: aws.String("Use {####} to reset")}})
+	cl, _ := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool, ClientName: aws.String("c")})
+	c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: attrs("email", "pat@example.com", "email_verified", "true", "phone_number", "+447700900123", "phone_number_verified", "true")})
+	c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool, Username: aws.String("pat"), Password: aws.String("Some-Passw0rd"), Permanent: true})
+	out, err := c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("pat")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := out.CodeDeliveryDetails
+	if aws.ToString(d.Destination) != "+********0123" || d.DeliveryMedium != types.DeliveryMediumTypeSms || aws.ToString(d.AttributeName) != "phone_number" {
+		t.Fatalf("without AccountRecoverySetting the verified phone comes first: %+v", d)
+	}
+	msgs := ts.inbox(t, url.Values{"to": {"+447700900123"}})
+	if len(msgs) != 1 || msgs[0].Body != "Reset code: "+msgs[0].Code {
+		t.Fatalf("SMS reset message = %+v", msgs)
+	}
+	// With verified_email first, email wins and the email template applies.
+	c.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: pool, AccountRecoverySetting: &types.AccountRecoverySettingType{RecoveryMechanisms: []types.RecoveryOptionType{
+		{Name: types.RecoveryOptionNameTypeVerifiedEmail, Priority: aws.Int32(1)}, {Name: types.RecoveryOptionNameTypeVerifiedPhoneNumber, Priority: aws.Int32(2)}}},
+		VerificationMessageTemplate: &types.VerificationMessageTemplateType{EmailSubject: aws.String("Reset"), EmailMessage: aws.String("Use {####} to reset")}})
+	if _, err := c.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: pool, Username: aws.String("pat")}); err != nil {
+		t.Fatal(err)
+	}
+	msgs = ts.inbox(t, url.Values{"to": {"pat@example.com"}})
+	if len(msgs) != 1 || msgs[0].Subject != "Reset" || msgs[0].Body != "Use "+msgs[0].Code+" to reset" {
+		t.Fatalf("email reset message = %+v", msgs)
+	}
 }

@@ -87,7 +87,8 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 		issuerBase = tokens.CognitoIssuerBase
 	}
 	tok := tokens.New(tokens.Config{Keys: st, Sealer: sealer, IssuerBase: issuerBase, PublicURL: cfg.PublicURL})
-	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok})
+	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok,
+		RecoveryRate: cfg.RecoveryRate})
 	apiCfg := api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
 		Credentials: &rootCredentials{cred: root, accountID: cfg.AccountID},
