@@ -202,9 +202,11 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request, caller *Caller) erro
 		}
 	}
 	ctx := withCaller(r.Context(), caller)
+	sc := userpool.Scope{UserAgent: caller.UserAgent}
 	if caller.Principal != nil {
-		ctx = userpool.WithScope(ctx, userpool.Scope{Region: caller.Region, AccountID: caller.Principal.AccountID})
+		sc.Region, sc.AccountID = caller.Region, caller.Principal.AccountID
 	}
+	ctx = userpool.WithScope(ctx, sc)
 	out, err := op.call(ctx, in)
 	if err != nil {
 		return err

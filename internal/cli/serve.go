@@ -13,6 +13,7 @@ import (
 
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/server"
+	"github.com/cgip/cgip/internal/triggers"
 )
 
 // runServe parses the serve flags (each also settable as CGIP_<FLAG>; a flag on the command
@@ -32,6 +33,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hash := passhash.Default
 	fs.Func("password-hash-time", fmt.Sprintf("argon2id passes for new password hashes (default %d)", hash.Time), uintFlag(&hash.Time))
 	fs.Func("password-hash-memory", fmt.Sprintf("argon2id memory in KiB for new password hashes (default %d)", hash.MemoryKiB), uintFlag(&hash.MemoryKiB))
+	fs.StringVar(&cfg.LambdaEndpoint, "lambda-endpoint", "", "Lambda Invoke API endpoint for triggers (default: AWS)")
+	fs.Func("lambda-override", "ARN=URL: POST this function's events to URL instead (repeatable)", func(s string) error {
+		arn, u, err := triggers.ParseOverride(s)
+		if err != nil {
+			return err
+		}
+		if cfg.LambdaOverrides == nil {
+			cfg.LambdaOverrides = map[string]string{}
+		}
+		cfg.LambdaOverrides[arn] = u
+		return nil
+	})
 	fs.Float64Var(&cfg.RecoveryRate, "account-recovery-rate", 30, "password-reset requests a second per account and node (TooManyRequestsException above it)")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "URL clients reach this server at (default http://<listen address>)")
 	fs.StringVar(&cfg.IssuerBase, "issuer-base", "", `token issuer before "/<poolId>": default the public URL; "cognito" for https://cognito-idp.<region>.amazonaws.com`)

@@ -29,6 +29,10 @@ type Config struct {
 	// PasswordHash is the argon2id cost of new password hashes (zero: the OWASP minimum).
 	PasswordHash passhash.Params
 	Messages     Messages
+	// LambdaEndpoint is where Lambda triggers are invoked (the Invoke API); empty means AWS.
+	LambdaEndpoint string
+	// LambdaOverrides maps function ARNs to URLs the event is POSTed to instead.
+	LambdaOverrides map[string]string
 	// RecoveryRate is the account-recovery quota (AdminResetUserPassword, ForgotPassword) in
 	// requests a second per account on each node; 0 means 30, negative means no quota.
 	RecoveryRate float64

@@ -87,8 +87,12 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 		issuerBase = tokens.CognitoIssuerBase
 	}
 	tok := tokens.New(tokens.Config{Keys: st, Sealer: sealer, IssuerBase: issuerBase, PublicURL: cfg.PublicURL})
+	trig, err := newTriggers(ctx, &cfg, log)
+	if err != nil {
+		return fail(err)
+	}
 	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok,
-		RecoveryRate: cfg.RecoveryRate})
+		Triggers: trig, RecoveryRate: cfg.RecoveryRate})
 	apiCfg := api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
 		Credentials: &rootCredentials{cred: root, accountID: cfg.AccountID},

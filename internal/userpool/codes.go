@@ -87,7 +87,7 @@ func checkCode(key []byte, pending *pendingCode, purpose, poolID, usernameKey, c
 
 // issueCode gives u a new code for purpose, valid for ttl (an earlier one stops working), and
 // queues its message through r. key is the code key, loaded before the transaction.
-func (s *Service) issueCode(ctx context.Context, tx store.Tx, key []byte, p *pool, u *store.User, purpose string, ttl time.Duration, r recovery, kind string) error {
+func (s *Service) issueCode(ctx context.Context, tx store.Tx, key []byte, p *pool, u *store.User, purpose string, ttl time.Duration, r recovery, kind string, t template) error {
 	code := newCode()
 	x, err := decodeExtra(u)
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Service) issueCode(ctx context.Context, tx store.Tx, key []byte, p *poo
 	}
 	x.Codes[purpose] = &pendingCode{MAC: codeMAC(key, purpose, p.rec.ID, u.UsernameKey, code), ExpiresAt: s.now().Add(ttl)}
 	setExtra(u, x)
-	return s.send(ctx, tx, p, u, kind, r.channel, p.verificationTemplate(), code)
+	return s.send(ctx, tx, p, u, kind, r.channel, t, code)
 }
 
 // redeemCode checks a code for purpose under the attempt limit. A wrong code is recorded in

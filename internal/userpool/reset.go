@@ -71,9 +71,41 @@ func (r recovery) details() *model.CodeDeliveryDetailsType {
 	return &model.CodeDeliveryDetailsType{Destination: ptr(dest), DeliveryMedium: ptr(r.channel), AttributeName: ptr(r.attr)}
 }
 
-// issueResetCode gives u a new reset code (any earlier one stops working) and queues it.
-func (s *Service) issueResetCode(ctx context.Context, tx store.Tx, key []byte, p *pool, u *store.User, r recovery, kind string) error {
-	return s.issueCode(ctx, tx, key, p, u, resetPurpose, resetCodeTTL, r, kind)
+// resetRefusal applies the checks of SPEC section 1 rows 4 to 7 (ForgotPassword: section 3)
+// and returns the channel the code goes to.
+func resetRefusal(p *pool, u *store.User, admin bool) (recovery, error) {
+	r, adminOnly, ok := p.recoveryChannel(u)
+	switch {
+	case adminOnly:
+		return r, apierr.NotAuthorized(msgAdminOnly)
+	case !u.Enabled && admin:
+		return r, apierr.NotAuthorized("User is disabled")
+	case !u.Enabled:
+		return r, apierr.NotAuthorized("User is disabled.")
+	case u.Status == statusForceChangePassword || u.Status == statusExternalProvider || (admin && u.Status == statusUnconfirmed):
+		return r, apierr.NotAuthorized(msgCannotReset)
+	case !ok:
+		return r, apierr.InvalidParameter(msgNoChannel)
+	}
+	return r, nil
+}
+
+// resetTemplate is the wording of a reset message: the pool's template, or what its
+// CustomMessage function answers (CustomMessage_ForgotPassword). The function is asked before
+// the transaction, after the checks it follows in the SPEC's order.
+func (s *Service) resetTemplate(ctx context.Context, p *pool, username, clientID string, admin bool, meta map[string]string) (template, error) {
+	t := p.verificationTemplate()
+	if lc := p.doc.Pool.LambdaConfig; s.triggers == nil || lc == nil || lc.CustomMessage == nil {
+		return t, nil
+	}
+	u, err := p.lookup(ctx, s.st, username)
+	if err != nil {
+		return t, err
+	}
+	if _, err := resetRefusal(p, u, admin); err != nil {
+		return t, err
+	}
+	return s.customized(ctx, p, u, srcForgotPassword, clientID, meta, t)
 }
 
 // AdminResetUserPassword: checks in the SPEC table's order; on success, in one transaction,
@@ -84,20 +116,21 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *model.AdminRes
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.getPool(ctx, s.st, *in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.resetTemplate(ctx, p, *in.Username, "", true, in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
 	err = s.modifyUser(ctx, *in.UserPoolId, *in.Username, func(tx store.Tx, p *pool, u *store.User) error {
-		r, adminOnly, ok := p.recoveryChannel(u)
-		switch {
-		case adminOnly:
-			return apierr.NotAuthorized(msgAdminOnly)
-		case !u.Enabled:
-			return apierr.NotAuthorized("User is disabled")
-		case u.Status == statusForceChangePassword || u.Status == statusUnconfirmed || u.Status == statusExternalProvider:
-			return apierr.NotAuthorized(msgCannotReset)
-		case !ok:
-			return apierr.InvalidParameter(msgNoChannel)
+		r, err := resetRefusal(p, u, true)
+		if err != nil {
+			return err
 		}
 		u.Status = statusResetRequired
-		if err := s.issueResetCode(ctx, tx, key, p, u, r, "AdminResetUserPassword"); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, resetPurpose, resetCodeTTL, r, "AdminResetUserPassword", t); err != nil {
 			return err
 		}
 		return s.recoveryRate(p)
@@ -123,6 +156,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *model.ForgotPasswordRe
 	if err != nil {
 		return nil, err
 	}
+	t, err := s.resetTemplate(ctx, p, *in.Username, c.rec.ID, false, in.ClientMetadata)
+	var ae0 *apierr.Error
+	if err != nil && !(errors.As(err, &ae0) && ae0.Code == "UserNotFoundException") {
+		return nil, err
+	}
 	var out *model.ForgotPasswordResponse
 	err = s.inTx(ctx, func(tx store.Tx) error {
 		u, err := p.lookup(ctx, tx, *in.Username)
@@ -137,16 +175,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *model.ForgotPasswordRe
 		if err != nil {
 			return err
 		}
-		r, adminOnly, ok := p.recoveryChannel(u)
-		switch {
-		case adminOnly:
-			return apierr.NotAuthorized(msgAdminOnly)
-		case !u.Enabled:
-			return apierr.NotAuthorized("User is disabled.")
-		case u.Status == statusForceChangePassword || u.Status == statusExternalProvider:
-			return apierr.NotAuthorized(msgCannotReset)
-		case !ok:
-			return apierr.InvalidParameter(msgNoChannel)
+		r, err := resetRefusal(p, u, false)
+		if err != nil {
+			return err
 		}
 		x, err := decodeExtra(u)
 		if err != nil {
@@ -158,7 +189,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *model.ForgotPasswordRe
 		}
 		x.ResetRequests = append(x.ResetRequests, now)
 		setExtra(u, x)
-		if err := s.issueResetCode(ctx, tx, key, p, u, r, "ForgotPassword"); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, resetPurpose, resetCodeTTL, r, "ForgotPassword", t); err != nil {
 			return err
 		}
 		if err := s.recoveryRate(p); err != nil {

@@ -10,6 +10,9 @@ import (
 type Scope struct {
 	Region    string
 	AccountID string
+	// UserAgent is the caller's, for the awsSdkVersion of trigger events (public requests
+	// carry only this).
+	UserAgent string
 }
 
 type scopeKey struct{}

@@ -72,7 +72,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *model.UpdateUser
 			if err != nil {
 				return err
 			}
-			if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(attr), verifyCodeTTL, r, "UpdateUserAttribute"); err != nil {
+			if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(attr), verifyCodeTTL, r, "UpdateUserAttribute", p.verificationTemplate()); err != nil {
 				return err
 			}
 			out.CodeDeliveryDetailsList = append(out.CodeDeliveryDetailsList, *r.details())
@@ -97,7 +97,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *mode
 		if err != nil {
 			return err
 		}
-		if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(r.attr), verifyCodeTTL, r, "VerifyUserAttribute"); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(r.attr), verifyCodeTTL, r, "VerifyUserAttribute", p.verificationTemplate()); err != nil {
 			return err
 		}
 		out = &model.GetUserAttributeVerificationCodeResponse{CodeDeliveryDetails: r.details()}

@@ -25,6 +25,8 @@ type Config struct {
 	Courier *courier.Courier
 	// Tokens signs and verifies JWTs; required for sign-in and the access-token operations.
 	Tokens Tokens
+	// Triggers invokes the pools' Lambda triggers (nil: pools' LambdaConfig is ignored).
+	Triggers Triggers
 	// RecoveryRate is the account-recovery quota in requests a second per account (default 30).
 	RecoveryRate float64
 	// TimingFloor is the least time an answer that could reveal whether a user exists takes, for
@@ -44,6 +46,7 @@ type Service struct {
 	codeKeyVal []byte
 
 	tokens      Tokens
+	triggers    Triggers
 	recovery    recoveryLimiter
 	timingFloor time.Duration
 }
@@ -65,7 +68,7 @@ func New(cfg Config) *Service {
 	}
 	return &Service{
 		st: cfg.Store, sealer: cfg.Sealer, hashParams: params, courier: cfg.Courier,
-		recovery: recoveryLimiter{perSec: cfg.RecoveryRate}, timingFloor: cfg.TimingFloor, tokens: cfg.Tokens,
+		recovery: recoveryLimiter{perSec: cfg.RecoveryRate}, timingFloor: cfg.TimingFloor, tokens: cfg.Tokens, triggers: cfg.Triggers,
 		now: func() time.Time { return now().UTC().Truncate(time.Millisecond) },
 	}
 }

@@ -94,7 +94,7 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 		if !ok {
 			return nil
 		}
-		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "SignUp"); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "SignUp", p.verificationTemplate()); err != nil {
 			return err
 		}
 		out.CodeDeliveryDetails = r.details()
@@ -181,7 +181,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *model.ResendCo
 		if !ok {
 			return apierr.InvalidParameter("Auto verification not turned on.")
 		}
-		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "ResendCode"); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "ResendCode", p.verificationTemplate()); err != nil {
 			return err
 		}
 		out = &model.ResendConfirmationCodeResponse{CodeDeliveryDetails: r.details()}

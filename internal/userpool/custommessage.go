@@ -1,0 +1,66 @@
+package userpool
+
+import (
+	"context"
+	"strings"
+
+	"github.com/cgip/cgip/internal/store"
+	"github.com/cgip/cgip/internal/triggers"
+)
+
+// Trigger sources of the custom message trigger. AdminResetUserPassword uses ForgotPassword's
+// (there is no CustomMessage_AdminResetUserPassword; SPEC section 5).
+const (
+	srcForgotPassword      = "CustomMessage_ForgotPassword"
+	srcAdminCreateUser     = "CustomMessage_AdminCreateUser"
+	srcSignUp              = "CustomMessage_SignUp"
+	srcResendCode          = "CustomMessage_ResendCode"
+	srcUpdateUserAttribute = "CustomMessage_UpdateUserAttribute"
+	srcVerifyUserAttribute = "CustomMessage_VerifyUserAttribute"
+)
+
+// Triggers invokes Lambda triggers (internal/triggers).
+type Triggers interface {
+	CustomMessage(ctx context.Context, functionARN string, h triggers.Header, req triggers.CustomMessageRequest) (*triggers.CustomMessageResponse, error)
+}
+
+// customized asks the pool's CustomMessage function, if it has one, for the wording of a
+// message, and returns t with the function's non-null answers in place. It runs before the
+// transaction that sends the message: when the function fails, nothing changes.
+// clientMetadata goes to the function only; it is never stored or logged.
+func (s *Service) customized(ctx context.Context, p *pool, u *store.User, source, clientID string, clientMetadata map[string]string, t template) (template, error) {
+	lc := p.doc.Pool.LambdaConfig
+	if s.triggers == nil || lc == nil || lc.CustomMessage == nil || *lc.CustomMessage == "" {
+		return t, nil
+	}
+	attrs := map[string]string{"sub": u.Sub, "cognito:user_status": u.Status}
+	for k, v := range u.Attributes {
+		attrs[k] = v
+	}
+	req := triggers.CustomMessageRequest{UserAttributes: attrs, ClientMetadata: clientMetadata}
+	if source == srcAdminCreateUser {
+		req.UsernameParameter = ptr("{username}")
+	}
+	h := triggers.Header{Region: p.rec.Region, UserPoolID: p.rec.ID, UserName: u.Username, TriggerSource: source,
+		Caller: triggers.Caller{AwsSdkVersion: sdkVersion(scopeFrom(ctx).UserAgent), ClientID: clientID}}
+	resp, err := s.triggers.CustomMessage(ctx, *lc.CustomMessage, h, req)
+	if err != nil {
+		return t, err
+	}
+	override(&t.EmailBody, resp.EmailMessage)
+	override(&t.EmailSubject, resp.EmailSubject)
+	override(&t.SMS, resp.SMSMessage)
+	return t, nil
+}
+
+// sdkVersion turns a user agent ("aws-sdk-go-v2/1.48.0 os/linux ...") into the awsSdkVersion
+// of trigger events ("aws-sdk-go-v2-1.48.0"); Cognito sends "aws-sdk-unknown-unknown" when it
+// cannot tell.
+func sdkVersion(userAgent string) string {
+	for _, tok := range strings.Fields(userAgent) {
+		if name, version, ok := strings.Cut(tok, "/"); ok && (strings.HasPrefix(name, "aws-sdk-") || name == "aws-cli") {
+			return name + "-" + version
+		}
+	}
+	return "aws-sdk-unknown-unknown"
+}
