@@ -50,6 +50,12 @@ func startLambda(t *testing.T) *lambdaEndpoint {
 			w.Write([]byte(`{"errorMessage":"templates are down","errorType":"Error"}`))
 			return
 		}
+		if ev.TriggerSource == "CustomMessage_AdminCreateUser" || ev.TriggerSource == "CustomMessage_SignUp" {
+			ev.Response.EmailSubject = ev.TriggerSource
+			ev.Response.EmailMessage = "Welcome " + ev.Request.UsernameParameter + ", use " + ev.Request.CodeParameter
+			json.NewEncoder(w).Encode(ev)
+			return
+		}
 		ev.Response.EmailSubject = "Reset your " + ev.Request.ClientMetadata["brand"] + " password"
 		name, _ := ev.Request.UserAttributes["name"].(string)
 		ev.Response.EmailMessage = "Hello " + name + ", your code is " + ev.Request.CodeParameter
@@ -107,5 +113,38 @@ func TestCustomMessageTriggerShapesTheResetMessage(t *testing.T) {
 	}
 	if strings.Contains(ts.Logs.String(), "Acme") {
 		t.Fatal("ClientMetadata reached the log")
+	}
+}
+
+// TestCustomMessageSources: invitations (CustomMessage_AdminCreateUser, with usernameParameter)
+// and sign-up codes (CustomMessage_SignUp) are worded by the function too.
+func TestCustomMessageSources(t *testing.T) {
+	lambda := startLambda(t)
+	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, LambdaEndpoint: lambda.URL})
+	ctx := context.Background()
+	c := ts.rootClient()
+	pool := newPool(t, c, &cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		LambdaConfig: &types.LambdaConfigType{CustomMessage: aws.String(customMessageARN)}})
+	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("vic"), TemporaryPassword: aws.String("Temp-Passw0rd"),
+		UserAttributes: attrs("email", "vic@example.com"), DesiredDeliveryMediums: []types.DeliveryMediumType{types.DeliveryMediumTypeEmail}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := ts.inbox(t, url.Values{"to": {"vic@example.com"}})
+	if len(msgs) != 1 || msgs[0].Subject != "CustomMessage_AdminCreateUser" || msgs[0].Body != "Welcome vic, use Temp-Passw0rd" {
+		t.Fatalf("invitation = %+v", msgs)
+	}
+	cl, _ := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool, ClientName: aws.String("web")})
+	if _, err := c.SignUp(ctx, &cip.SignUpInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("wyn"), Password: aws.String("Sign-Passw0rd"),
+		UserAttributes: attrs("email", "wyn@example.com")}); err != nil {
+		t.Fatal(err)
+	}
+	msgs = ts.inbox(t, url.Values{"to": {"wyn@example.com"}})
+	if len(msgs) != 1 || msgs[0].Subject != "CustomMessage_SignUp" || msgs[0].Body != "Welcome , use "+msgs[0].Code {
+		t.Fatalf("sign-up message = %+v", msgs)
+	}
+	lambda.mu.Lock()
+	defer lambda.mu.Unlock()
+	if last := lambda.events[len(lambda.events)-1]; last.CallerContext.ClientID != aws.ToString(cl.UserPoolClient.ClientId) || last.CallerContext.AWSSDKVersion == "" {
+		t.Fatalf("sign-up event callerContext = %+v", last.CallerContext)
 	}
 }

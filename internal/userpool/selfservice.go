@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -39,6 +40,10 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *model.UpdateUser
 	if err != nil {
 		return nil, err
 	}
+	t, err := s.updateTemplate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
 	out := &model.UpdateUserAttributesResponse{CodeDeliveryDetailsList: []model.CodeDeliveryDetailsType{}}
 	err = s.withAccessToken(ctx, *in.AccessToken, func(tx store.Tx, p *pool, u *store.User) error {
 		if err := p.checkAttributes(in.UserAttributes, attrUpdate); err != nil {
@@ -72,7 +77,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *model.UpdateUser
 			if err != nil {
 				return err
 			}
-			if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(attr), verifyCodeTTL, r, "UpdateUserAttribute", p.verificationTemplate()); err != nil {
+			if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(attr), verifyCodeTTL, r, "UpdateUserAttribute", t); err != nil {
 				return err
 			}
 			out.CodeDeliveryDetailsList = append(out.CodeDeliveryDetailsList, *r.details())
@@ -86,8 +91,54 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *model.UpdateUser
 	return out, nil
 }
 
+// updateTemplate is the wording of the verification code UpdateUserAttributes may send: when
+// the pool has a CustomMessage function and an auto-verified email or phone number changes, the
+// function is asked (CustomMessage_UpdateUserAttribute) with the attributes as they will be.
+func (s *Service) updateTemplate(ctx context.Context, in *model.UpdateUserAttributesRequest) (template, error) {
+	p, claims, err := s.accessClaims(ctx, *in.AccessToken)
+	if err != nil {
+		return template{}, err
+	}
+	t := p.verificationTemplate()
+	peek, err := s.tokenUser(ctx, s.st, p, claims)
+	if err != nil {
+		return t, err
+	}
+	after := *peek
+	after.Attributes = maps.Clone(peek.Attributes)
+	changed := false
+	for _, a := range in.UserAttributes {
+		if a.Value == nil || *a.Value == "" {
+			delete(after.Attributes, *a.Name)
+			continue
+		}
+		if (*a.Name == "email" || *a.Name == "phone_number") && after.Attributes[*a.Name] != *a.Value &&
+			slices.Contains(p.doc.Pool.AutoVerifiedAttributes, *a.Name) {
+			changed = true
+		}
+		after.Attributes[*a.Name] = *a.Value
+	}
+	if !changed {
+		return t, nil
+	}
+	return s.customized(ctx, p, &after, srcUpdateUserAttribute, "", in.ClientMetadata, t)
+}
+
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *model.GetUserAttributeVerificationCodeRequest) (*model.GetUserAttributeVerificationCodeResponse, error) {
 	key, err := s.codeKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The wording, from the CustomMessage function if the pool has one, before the transaction.
+	p, claims, err := s.accessClaims(ctx, *in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	peek, err := s.tokenUser(ctx, s.st, p, claims)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.customized(ctx, p, peek, srcVerifyUserAttribute, "", in.ClientMetadata, p.verificationTemplate())
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +148,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *mode
 		if err != nil {
 			return err
 		}
-		if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(r.attr), verifyCodeTTL, r, "VerifyUserAttribute", p.verificationTemplate()); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, verifyPurpose(r.attr), verifyCodeTTL, r, "VerifyUserAttribute", t); err != nil {
 			return err
 		}
 		out = &model.GetUserAttributeVerificationCodeResponse{CodeDeliveryDetails: r.details()}

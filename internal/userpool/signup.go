@@ -78,6 +78,10 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 	delete(u.Attributes, "email_verified")
 	delete(u.Attributes, "phone_number_verified")
 	p.reindex(u)
+	t, err := s.customized(ctx, p, u, srcSignUp, c.rec.ID, in.ClientMetadata, p.verificationTemplate())
+	if err != nil {
+		return nil, err
+	}
 	out := &model.SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(u.Sub)}
 	err = s.inTx(ctx, func(tx store.Tx) error {
 		if err := s.claimNames(ctx, tx, p, u, false); err != nil {
@@ -94,7 +98,7 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 		if !ok {
 			return nil
 		}
-		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "SignUp", p.verificationTemplate()); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "SignUp", t); err != nil {
 			return err
 		}
 		out.CodeDeliveryDetails = r.details()
@@ -167,6 +171,12 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *model.ResendCo
 	if err != nil {
 		return nil, err
 	}
+	t := p.verificationTemplate()
+	if known, err := p.lookup(ctx, s.st, *in.Username); err == nil && known.Status == statusUnconfirmed {
+		if t, err = s.customized(ctx, p, known, srcResendCode, c.rec.ID, in.ClientMetadata, t); err != nil {
+			return nil, err
+		}
+	}
 	var out *model.ResendConfirmationCodeResponse
 	var refusal error
 	err = s.inTx(ctx, func(tx store.Tx) error {
@@ -181,7 +191,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *model.ResendCo
 		if !ok {
 			return apierr.InvalidParameter("Auto verification not turned on.")
 		}
-		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "ResendCode", p.verificationTemplate()); err != nil {
+		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "ResendCode", t); err != nil {
 			return err
 		}
 		out = &model.ResendConfirmationCodeResponse{CodeDeliveryDetails: r.details()}

@@ -39,6 +39,20 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *model.AdminCreateUser
 		return nil, err
 	}
 	now := s.now()
+	// The invitation's wording: the pool's template, or its CustomMessage function's answer
+	// (CustomMessage_AdminCreateUser), asked before the transaction.
+	invite := p.inviteTemplate()
+	if in.MessageAction == nil || *in.MessageAction != model.MessageActionTypeSuppress {
+		preview := p.newUser(*in.Username, attrs, now)
+		if resend {
+			if preview, err = p.lookup(ctx, s.st, *in.Username); err != nil {
+				return nil, err
+			}
+		}
+		if invite, err = s.customized(ctx, p, preview, srcAdminCreateUser, "", in.ClientMetadata, invite); err != nil {
+			return nil, err
+		}
+	}
 	var u *store.User
 	err = s.inTx(ctx, func(tx store.Tx) error {
 		if resend {
@@ -70,7 +84,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *model.AdminCreateUser
 		if in.MessageAction != nil && *in.MessageAction == model.MessageActionTypeSuppress {
 			return nil
 		}
-		return s.queueInvitation(ctx, tx, p, u, in.DesiredDeliveryMediums, password)
+		return s.queueInvitation(ctx, tx, p, u, in.DesiredDeliveryMediums, password, invite)
 	})
 	if err != nil {
 		return nil, err
@@ -189,7 +203,7 @@ func (s *Service) claimNames(ctx context.Context, tx store.Tx, p *pool, u *store
 // email provided but desired delivery medium was Email"). Without DesiredDeliveryMediums
 // Cognito's default is SMS; cgip then uses email for users without a phone number (our choice,
 // so that email-only users are not left without their password).
-func (s *Service) queueInvitation(ctx context.Context, tx store.Tx, p *pool, u *store.User, mediums []string, password string) error {
+func (s *Service) queueInvitation(ctx context.Context, tx store.Tx, p *pool, u *store.User, mediums []string, password string, t template) error {
 	if len(mediums) == 0 {
 		switch {
 		case u.Attributes["phone_number"] != "":
@@ -206,7 +220,7 @@ func (s *Service) queueInvitation(ctx context.Context, tx store.Tx, p *pool, u *
 		if u.Attributes[attr] == "" {
 			return apierr.InvalidParameter("No %s provided but desired delivery medium was %s", attr, word)
 		}
-		if err := s.send(ctx, tx, p, u, "AdminCreateUser", channel, p.inviteTemplate(), password); err != nil {
+		if err := s.send(ctx, tx, p, u, "AdminCreateUser", channel, t, password); err != nil {
 			return err
 		}
 	}
