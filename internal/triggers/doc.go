@@ -9,4 +9,10 @@
 // error <errorMessage>."), UnexpectedLambdaException ("<Trigger> invocation failed due to error
 // <reason>.") and InvalidLambdaResponseException ("Unrecognizable lambda output"). Events and
 // answers, which carry user attributes and the request's ClientMetadata, are never logged.
+//
+// Each user-pool trigger has a typed method that builds its event as Cognito sends it (nulls,
+// empty lists and absent members included) and checks and decodes its answer: CustomMessage,
+// PreSignUp, PostConfirmation, PreAuthentication, PostAuthentication, PreTokenGeneration (V1_0,
+// V2_0, V3_0; PreTokenGenerationResponse.Apply applies the answer to the tokens' claims),
+// UserMigration, DefineAuthChallenge, CreateAuthChallenge and VerifyAuthChallengeResponse.
 package triggers
