@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -146,5 +147,94 @@ func TestCustomMessageSources(t *testing.T) {
 	defer lambda.mu.Unlock()
 	if last := lambda.events[len(lambda.events)-1]; last.CallerContext.ClientID != aws.ToString(cl.UserPoolClient.ClientId) || last.CallerContext.AWSSDKVersion == "" {
 		t.Fatalf("sign-up event callerContext = %+v", last.CallerContext)
+	}
+}
+
+// scriptedLambda answers each trigger source with a function of the raw event.
+func scriptedLambda(t *testing.T, answer func(source string, ev map[string]any) (map[string]any, string)) (*httptest.Server, *[]string) {
+	var mu sync.Mutex
+	var sources []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev map[string]any
+		json.NewDecoder(r.Body).Decode(&ev)
+		source, _ := ev["triggerSource"].(string)
+		mu.Lock()
+		sources = append(sources, source)
+		mu.Unlock()
+		out, fnErr := answer(source, ev)
+		if fnErr != "" {
+			w.Header().Set("X-Amz-Function-Error", "Unhandled")
+			json.NewEncoder(w).Encode(map[string]string{"errorMessage": fnErr, "errorType": "Error"})
+			return
+		}
+		json.NewEncoder(w).Encode(out)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &sources
+}
+
+// TestLifecycleTriggers: PreSignUp auto-confirms, PostConfirmation hears about a password
+// reset, PreAuthentication can refuse a sign-in, PreTokenGeneration adds a claim.
+func TestLifecycleTriggers(t *testing.T) {
+	fn := "arn:aws:lambda:us-east-1:000000000000:function:all"
+	srv, sources := scriptedLambda(t, func(source string, ev map[string]any) (map[string]any, string) {
+		req, _ := ev["request"].(map[string]any)
+		attrs, _ := req["userAttributes"].(map[string]any)
+		switch source {
+		case "PreSignUp_SignUp":
+			ev["response"] = map[string]any{"autoConfirmUser": true, "autoVerifyEmail": true}
+		case "PreAuthentication_Authentication":
+			if attrs["email"] == "blocked@example.com" {
+				return nil, "sign-in blocked"
+			}
+		case "TokenGeneration_Authentication":
+			ev["response"] = map[string]any{"claimsOverrideDetails": map[string]any{"claimsToAddOrOverride": map[string]string{"tenant": "acme"}}}
+		}
+		return ev, ""
+	})
+	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, LambdaEndpoint: srv.URL, RecoveryRate: -1})
+	ctx := context.Background()
+	c := ts.rootClient()
+	pool := newPool(t, c, &cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String(fn), PostConfirmation: aws.String(fn), PreAuthentication: aws.String(fn),
+			PostAuthentication: aws.String(fn), PreTokenGeneration: aws.String(fn)}})
+	cl, _ := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool, ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	id := cl.UserPoolClient.ClientId
+	su, err := c.SignUp(ctx, &cip.SignUpInput{ClientId: id, Username: aws.String("ann"), Password: aws.String("Ann-Passw0rd"), UserAttributes: attrs("email", "ann@example.com")})
+	if err != nil || !su.UserConfirmed || su.CodeDeliveryDetails != nil {
+		t.Fatalf("PreSignUp autoConfirmUser: %+v %v", su, err)
+	}
+	out, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: id, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "ann", "PASSWORD": "Ann-Passw0rd"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := map[string]any{}
+	payload := strings.Split(aws.ToString(out.AuthenticationResult.IdToken), ".")[1]
+	raw, _ := base64.RawURLEncoding.DecodeString(payload)
+	json.Unmarshal(raw, &claims)
+	if claims["tenant"] != "acme" || claims["email_verified"] != true {
+		t.Fatalf("ID token claims after PreTokenGeneration = %v", claims)
+	}
+	// Forgot/confirm: PostConfirmation_ConfirmForgotPassword is told.
+	c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: id, Username: aws.String("ann")})
+	code := ts.inbox(t, url.Values{"to": {"ann@example.com"}, "limit": {"1"}})[0].Code
+	if _, err := c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: id, Username: aws.String("ann"),
+		ConfirmationCode: aws.String(code), Password: aws.String("Ann-Passw0rd-2")}); err != nil {
+		t.Fatal(err)
+	}
+	// PreAuthentication refuses.
+	c.SignUp(ctx, &cip.SignUpInput{ClientId: id, Username: aws.String("bob"), Password: aws.String("Bob-Passw0rd"), UserAttributes: attrs("email", "blocked@example.com")})
+	_, err = c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: id, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": "Bob-Passw0rd"}})
+	wantAPIError(t, err, "UserLambdaValidationException", "PreAuthentication failed with error sign-in blocked.")
+	want := []string{"PreSignUp_SignUp", "PreAuthentication_Authentication", "PostAuthentication_Authentication", "TokenGeneration_Authentication",
+		"PostConfirmation_ConfirmForgotPassword", "PreSignUp_SignUp", "PreAuthentication_Authentication"}
+	got := strings.Join(*sources, ",")
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Fatalf("trigger sources %s lack %s", got, w)
+		}
 	}
 }

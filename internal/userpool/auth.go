@@ -15,6 +15,7 @@ import (
 	"github.com/cgip/cgip/internal/model"
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/store"
+	"github.com/cgip/cgip/internal/triggers"
 )
 
 const (
@@ -62,7 +63,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *model.InitiateAuthReques
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.authenticate(ctx, p, c, *in.AuthFlow, in.AuthParameters, false)
+	r, err := s.authenticate(ctx, p, c, *in.AuthFlow, in.AuthParameters, false, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *model.AdminInitiate
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.authenticate(ctx, p, c, *in.AuthFlow, in.AuthParameters, true)
+	r, err := s.authenticate(ctx, p, c, *in.AuthFlow, in.AuthParameters, true, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ type authOutcome struct {
 	session   *string
 }
 
-func (s *Service) authenticate(ctx context.Context, p *pool, c *client, flow string, params map[string]string, admin bool) (*authOutcome, error) {
+func (s *Service) authenticate(ctx context.Context, p *pool, c *client, flow string, params map[string]string, admin bool, meta map[string]string) (*authOutcome, error) {
 	passwordFlow := flow == model.AuthFlowTypeUserPasswordAuth && !admin ||
 		(flow == model.AuthFlowTypeAdminUserPasswordAuth || flow == model.AuthFlowTypeAdminNoSrpAuth) && admin
 	refreshFlow := flow == model.AuthFlowTypeRefreshTokenAuth || flow == model.AuthFlowTypeRefreshToken
@@ -101,7 +102,7 @@ func (s *Service) authenticate(ctx context.Context, p *pool, c *client, flow str
 	}
 	if refreshFlow {
 		secretHash := params["SECRET_HASH"]
-		res, err := s.refresh(ctx, p, c, params["REFRESH_TOKEN"], &secretHash, params["USERNAME"])
+		res, err := s.refresh(ctx, p, c, params["REFRESH_TOKEN"], &secretHash, params["USERNAME"], meta)
 		if err != nil {
 			return nil, err
 		}
@@ -118,12 +119,12 @@ func (s *Service) authenticate(ctx context.Context, p *pool, c *client, flow str
 	if err := s.checkSecretHash(c, username, &secretHash); err != nil {
 		return nil, err
 	}
-	return s.passwordSignIn(ctx, p, c, username, password)
+	return s.passwordSignIn(ctx, p, c, username, password, meta)
 }
 
 // passwordSignIn checks a password. Wrong passwords and unknown users cost the same hashing;
 // the outcomes and texts are those of SPEC section 2 and ISSUE 5.
-func (s *Service) passwordSignIn(ctx context.Context, p *pool, c *client, username, password string) (*authOutcome, error) {
+func (s *Service) passwordSignIn(ctx context.Context, p *pool, c *client, username, password string, meta map[string]string) (*authOutcome, error) {
 	u, err := p.lookup(ctx, s.st, username)
 	var ae *apierr.Error
 	if errors.As(err, &ae) && ae.Code == "UserNotFoundException" {
@@ -144,6 +145,13 @@ func (s *Service) passwordSignIn(ctx context.Context, p *pool, c *client, userna
 	if len(recent(x.FailedSignIns, now)) >= maxFailedSignIns {
 		passhash.DummyVerify(password, s.hashParams)
 		return nil, apierr.NotAuthorized("Password attempts exceeded")
+	}
+	// PreAuthentication may refuse the sign-in before the password is checked.
+	if arn := s.lambdaARN(p, "PreAuthentication"); arn != "" {
+		if _, err := s.triggers.PreAuthentication(ctx, arn, s.header(ctx, p, u, triggers.SourcePreAuthentication, c.rec.ID),
+			triggers.PreAuthenticationRequest{UserAttributes: eventAttributes(u), ValidationData: meta}); err != nil {
+			return nil, err
+		}
 	}
 	ok := false
 	if u.PasswordHash != "" {
@@ -170,7 +178,13 @@ func (s *Service) passwordSignIn(ctx context.Context, p *pool, c *client, userna
 		}
 		return s.newPasswordChallenge(p, c, u)
 	}
-	res, err := s.issueTokens(ctx, p, c, u, session{originJTI: uuid.NewString(), authTime: now}, true)
+	if arn := s.lambdaARN(p, "PostAuthentication"); arn != "" {
+		if _, err := s.triggers.PostAuthentication(ctx, arn, s.header(ctx, p, u, triggers.SourcePostAuthentication, c.rec.ID),
+			triggers.PostAuthenticationRequest{UserAttributes: eventAttributes(u), ClientMetadata: meta}); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.issueTokens(ctx, p, c, u, session{originJTI: uuid.NewString(), authTime: now}, true, triggers.SourceTokenGenerationAuthentication, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +292,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *model.RespondT
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session)
+	res, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +304,7 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *model.Adm
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session)
+	res, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +313,7 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *model.Adm
 
 // respond answers NEW_PASSWORD_REQUIRED: the new password (and any required attributes) makes
 // the user CONFIRMED and signs them in.
-func (s *Service) respond(ctx context.Context, p *pool, c *client, challenge string, answers map[string]string, sess *string) (*model.AuthenticationResultType, error) {
+func (s *Service) respond(ctx context.Context, p *pool, c *client, challenge string, answers map[string]string, sess *string, meta map[string]string) (*model.AuthenticationResultType, error) {
 	if challenge != model.ChallengeNameTypeNewPasswordRequired {
 		return nil, apierr.InvalidParameter("%s challenge is not supported by cgip yet", challenge)
 	}
@@ -362,12 +376,12 @@ func (s *Service) respond(ctx context.Context, p *pool, c *client, challenge str
 	if err != nil {
 		return nil, err
 	}
-	return s.issueTokens(ctx, p, c, u, session{originJTI: uuid.NewString(), authTime: s.now()}, true)
+	return s.issueTokens(ctx, p, c, u, session{originJTI: uuid.NewString(), authTime: s.now()}, true, triggers.SourceTokenGenerationNewPasswordChallenge, meta)
 }
 
 // refresh mints new ID and access tokens for a valid refresh token of this client. secretHash
 // is checked for clients with a secret (nil: the caller checked the client secret itself).
-func (s *Service) refresh(ctx context.Context, p *pool, c *client, token string, secretHash *string, username string) (*model.AuthenticationResultType, error) {
+func (s *Service) refresh(ctx context.Context, p *pool, c *client, token string, secretHash *string, username string, meta map[string]string) (*model.AuthenticationResultType, error) {
 	if token == "" {
 		return nil, apierr.InvalidParameter("Missing required parameter REFRESH_TOKEN")
 	}
@@ -417,7 +431,7 @@ func (s *Service) refresh(ctx context.Context, p *pool, c *client, token string,
 	if err != nil {
 		return nil, err
 	}
-	return s.issueTokens(ctx, p, c, u, session{originJTI: rt.OriginJTI, authTime: rt.AuthTime}, false)
+	return s.issueTokens(ctx, p, c, u, session{originJTI: rt.OriginJTI, authTime: rt.AuthTime}, false, triggers.SourceTokenGenerationRefreshTokens, meta)
 }
 
 func (c *client) hasSecret() bool { return c.rec.Secret != nil }

@@ -22,6 +22,11 @@ const (
 // Triggers invokes Lambda triggers (internal/triggers).
 type Triggers interface {
 	CustomMessage(ctx context.Context, functionARN string, h triggers.Header, req triggers.CustomMessageRequest) (*triggers.CustomMessageResponse, error)
+	PreSignUp(ctx context.Context, functionARN string, h triggers.Header, req triggers.PreSignUpRequest) (*triggers.PreSignUpResponse, error)
+	PostConfirmation(ctx context.Context, functionARN string, h triggers.Header, req triggers.PostConfirmationRequest) (*triggers.PostConfirmationResponse, error)
+	PreAuthentication(ctx context.Context, functionARN string, h triggers.Header, req triggers.PreAuthenticationRequest) (*triggers.PreAuthenticationResponse, error)
+	PostAuthentication(ctx context.Context, functionARN string, h triggers.Header, req triggers.PostAuthenticationRequest) (*triggers.PostAuthenticationResponse, error)
+	PreTokenGeneration(ctx context.Context, functionARN string, h triggers.Header, req triggers.PreTokenGenerationRequest) (*triggers.PreTokenGenerationResponse, error)
 }
 
 // customized asks the pool's CustomMessage function, if it has one, for the wording of a

@@ -11,6 +11,7 @@ import (
 	"github.com/cgip/cgip/internal/model"
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/store"
+	"github.com/cgip/cgip/internal/triggers"
 )
 
 const resetPurpose = "reset"
@@ -246,6 +247,11 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *model.ConfirmFo
 	hash, err := passhash.Hash(*in.Password, s.hashParams)
 	if err != nil {
 		return nil, err
+	}
+	if peek, err := p.lookup(ctx, s.st, *in.Username); err == nil && s.codeWouldPass(key, p, peek, resetPurpose, *in.ConfirmationCode) {
+		if err := s.postConfirmation(ctx, p, peek, triggers.SourcePostConfirmationConfirmForgotPassword, c.rec.ID, in.ClientMetadata); err != nil {
+			return nil, err
+		}
 	}
 	var refusal error // decided inside the transaction, returned after it commits
 	err = s.inTx(ctx, func(tx store.Tx) error {

@@ -143,7 +143,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *model.GetTo
 			return nil, apierr.NotAuthorized("Unable to verify secret for client %s", c.rec.ID)
 		}
 	}
-	res, err := s.refresh(ctx, p, c, *in.RefreshToken, nil, "")
+	res, err := s.refresh(ctx, p, c, *in.RefreshToken, nil, "", in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/passpolicy"
 	"github.com/cgip/cgip/internal/store"
+	"github.com/cgip/cgip/internal/triggers"
 )
 
 const (
@@ -78,11 +79,16 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 	delete(u.Attributes, "email_verified")
 	delete(u.Attributes, "phone_number_verified")
 	p.reindex(u)
-	t, err := s.customized(ctx, p, u, srcSignUp, c.rec.ID, in.ClientMetadata, p.verificationTemplate())
-	if err != nil {
+	if err := s.preSignUp(ctx, p, u, triggers.SourcePreSignUpSignUp, c.rec.ID, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
-	out := &model.SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(u.Sub)}
+	t := p.verificationTemplate()
+	if u.Status == statusUnconfirmed {
+		if t, err = s.customized(ctx, p, u, srcSignUp, c.rec.ID, in.ClientMetadata, t); err != nil {
+			return nil, err
+		}
+	}
+	out := &model.SignUpResponse{UserConfirmed: ptr(u.Status == statusConfirmed), UserSub: ptr(u.Sub)}
 	err = s.inTx(ctx, func(tx store.Tx) error {
 		if err := s.claimNames(ctx, tx, p, u, false); err != nil {
 			var ae *apierr.Error
@@ -95,8 +101,8 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 			return err
 		}
 		r, ok := p.autoVerifyChannel(u)
-		if !ok {
-			return nil
+		if !ok || u.Status != statusUnconfirmed {
+			return nil // nothing to confirm, or PreSignUp confirmed the user
 		}
 		if err := s.issueCode(ctx, tx, key, p, u, signUpPurpose, signUpCodeTTL, r, "SignUp", t); err != nil {
 			return err
@@ -123,6 +129,15 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *model.ConfirmSignUpRequ
 	key, err := s.codeKey(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if peek, err := p.lookup(ctx, s.st, *in.Username); err == nil && peek.Status == statusUnconfirmed &&
+		s.codeWouldPass(key, p, peek, signUpPurpose, *in.ConfirmationCode) {
+		if r, ok := p.autoVerifyChannel(peek); ok {
+			peek.Attributes[r.attr+"_verified"] = "true"
+		}
+		if err := s.postConfirmation(ctx, p, peek, triggers.SourcePostConfirmationConfirmSignUp, c.rec.ID, in.ClientMetadata); err != nil {
+			return nil, err
+		}
 	}
 	var refusal error
 	err = s.inTx(ctx, func(tx store.Tx) error {

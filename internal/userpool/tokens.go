@@ -19,6 +19,7 @@ import (
 	"github.com/cgip/cgip/internal/model"
 	"github.com/cgip/cgip/internal/store"
 	"github.com/cgip/cgip/internal/tokens"
+	"github.com/cgip/cgip/internal/triggers"
 )
 
 // Tokens signs and verifies a pool's JWTs (internal/tokens).
@@ -62,7 +63,7 @@ type session struct {
 // issueTokens mints ID and access tokens (and, with withRefresh, a new refresh token) with
 // Cognito's claims. It runs outside any transaction: signing may read the pool's keys, and an
 // open transaction must not wait for another connection (SQLite in memory has only one).
-func (s *Service) issueTokens(ctx context.Context, p *pool, c *client, u *store.User, sess session, withRefresh bool) (*model.AuthenticationResultType, error) {
+func (s *Service) issueTokens(ctx context.Context, p *pool, c *client, u *store.User, sess session, withRefresh bool, source string, meta map[string]string) (*model.AuthenticationResultType, error) {
 	now := s.now()
 	idTTL, accessTTL, refreshTTL := c.lifetimes()
 	groups, err := s.st.ListGroupsForUser(ctx, p.rec.ID, u.UsernameKey, store.Page{})
@@ -100,6 +101,9 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, c *client, u *store.
 		}
 		id[name] = claimValue(name, v)
 	}
+	if err := s.preTokenGeneration(ctx, p, c, u, groups, source, meta, id, access); err != nil {
+		return nil, err
+	}
 	out := &model.AuthenticationResultType{TokenType: ptr("Bearer"), ExpiresIn: ptr(int32(accessTTL / time.Second))}
 	at, err := s.tokens.Sign(ctx, region, p.rec.ID, access)
 	if err != nil {
@@ -126,6 +130,31 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, c *client, u *store.
 		out.RefreshToken = &rt
 	}
 	return out, nil
+}
+
+// preTokenGeneration lets the pool's function change the claims (and the access token's scope)
+// before signing, as Cognito's PreTokenGeneration trigger does.
+func (s *Service) preTokenGeneration(ctx context.Context, p *pool, c *client, u *store.User, groups []store.Group, source string, meta map[string]string, id, access map[string]any) error {
+	arn := s.lambdaARN(p, "PreTokenGeneration")
+	if arn == "" {
+		return nil
+	}
+	names := []string{}
+	for _, g := range groups {
+		names = append(names, g.Name)
+	}
+	scope, _ := access["scope"].(string)
+	resp, err := s.triggers.PreTokenGeneration(ctx, arn, s.header(ctx, p, u, source, c.rec.ID), triggers.PreTokenGenerationRequest{
+		LambdaVersion: p.preTokenVersion(), UserAttributes: eventAttributes(u),
+		GroupConfiguration: triggers.GroupConfiguration{GroupsToOverride: names},
+		Scopes:             strings.Fields(scope), ClientMetadata: meta,
+	})
+	if err != nil {
+		return err
+	}
+	resp.Apply(id, access, &scope)
+	access["scope"] = scope
+	return nil
 }
 
 // canRead: a client with ReadAttributes sees only those in its ID tokens.

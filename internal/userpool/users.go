@@ -14,6 +14,7 @@ import (
 	"github.com/cgip/cgip/internal/passhash"
 	"github.com/cgip/cgip/internal/passpolicy"
 	"github.com/cgip/cgip/internal/store"
+	"github.com/cgip/cgip/internal/triggers"
 )
 
 // AdminCreateUser creates a user with a temporary password (FORCE_CHANGE_PASSWORD), or with
@@ -42,6 +43,11 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *model.AdminCreateUser
 	// The invitation's wording: the pool's template, or its CustomMessage function's answer
 	// (CustomMessage_AdminCreateUser), asked before the transaction.
 	invite := p.inviteTemplate()
+	if !resend {
+		if err := s.preSignUp(ctx, p, p.newUser(*in.Username, attrs, now), triggers.SourcePreSignUpAdminCreateUser, "", in.ValidationData, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	if in.MessageAction == nil || *in.MessageAction != model.MessageActionTypeSuppress {
 		preview := p.newUser(*in.Username, attrs, now)
 		if resend {
