@@ -238,3 +238,55 @@ func TestLifecycleTriggers(t *testing.T) {
 		}
 	}
 }
+
+// TestUserMigration: unknown users are created from the UserMigration function's answer, at
+// sign-in (with the password given) and at ForgotPassword.
+func TestUserMigration(t *testing.T) {
+	fn := "arn:aws:lambda:us-east-1:000000000000:function:migrate"
+	srv, _ := scriptedLambda(t, func(source string, ev map[string]any) (map[string]any, string) {
+		req, _ := ev["request"].(map[string]any)
+		switch {
+		case source == "UserMigration_Authentication" && ev["userName"] == "legacy" && req["password"] == "Legacy-Passw0rd":
+			ev["response"] = map[string]any{"userAttributes": map[string]string{"email": "legacy@example.com", "email_verified": "true"},
+				"finalUserStatus": "CONFIRMED", "messageAction": "SUPPRESS"}
+		case source == "UserMigration_ForgotPassword" && ev["userName"] == "oldie":
+			ev["response"] = map[string]any{"userAttributes": map[string]string{"email": "oldie@example.com", "email_verified": "true"},
+				"messageAction": "SUPPRESS"}
+		case strings.HasPrefix(source, "UserMigration_"):
+			return nil, "Bad password"
+		}
+		return ev, ""
+	})
+	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, LambdaEndpoint: srv.URL, RecoveryRate: -1})
+	ctx := context.Background()
+	c := ts.rootClient()
+	pool := newPool(t, c, &cip.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{UserMigration: aws.String(fn)}})
+	cl, _ := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool, ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	signIn := func(user, pw string) (*cip.InitiateAuthOutput, error) {
+		return c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: cl.UserPoolClient.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": pw}})
+	}
+	_, err := signIn("legacy", "wrong")
+	wantAPIError(t, err, "UserLambdaValidationException", "UserMigration failed with error Bad password.")
+	out, err := signIn("legacy", "Legacy-Passw0rd")
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("migrated sign-in: %v", err)
+	}
+	got, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: pool, Username: aws.String("legacy")})
+	if err != nil || got.UserStatus != types.UserStatusTypeConfirmed || attrMap(got.UserAttributes)["email"] != "legacy@example.com" {
+		t.Fatalf("migrated user = %+v %v", got, err)
+	}
+	// Now known: the next sign-in checks the stored password, the function is not asked again.
+	if _, err := signIn("legacy", "Legacy-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	fp, err := c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("oldie")})
+	if err != nil || aws.ToString(fp.CodeDeliveryDetails.Destination) != "o***@e***" {
+		t.Fatalf("ForgotPassword of a migrated user: %+v %v", fp, err)
+	}
+	got, _ = c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: pool, Username: aws.String("oldie")})
+	if got.UserStatus != types.UserStatusTypeResetRequired {
+		t.Fatalf("a user migrated by ForgotPassword is %s, want RESET_REQUIRED", got.UserStatus)
+	}
+}

@@ -128,6 +128,14 @@ func (s *Service) passwordSignIn(ctx context.Context, p *pool, c *client, userna
 	u, err := p.lookup(ctx, s.st, username)
 	var ae *apierr.Error
 	if errors.As(err, &ae) && ae.Code == "UserNotFoundException" {
+		// A pool migrating users from elsewhere asks its UserMigration function first.
+		if migrated, merr := s.migrateUser(ctx, p, c, username, password, triggers.SourceUserMigrationAuthentication, meta); merr != nil {
+			return nil, merr
+		} else if migrated != nil {
+			u, err = migrated, nil
+		}
+	}
+	if errors.As(err, &ae) && ae.Code == "UserNotFoundException" {
 		passhash.DummyVerify(password, s.hashParams)
 		if c.preventsExistenceErrors() {
 			return nil, apierr.NotAuthorized(msgIncorrect)

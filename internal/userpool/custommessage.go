@@ -27,6 +27,7 @@ type Triggers interface {
 	PreAuthentication(ctx context.Context, functionARN string, h triggers.Header, req triggers.PreAuthenticationRequest) (*triggers.PreAuthenticationResponse, error)
 	PostAuthentication(ctx context.Context, functionARN string, h triggers.Header, req triggers.PostAuthenticationRequest) (*triggers.PostAuthenticationResponse, error)
 	PreTokenGeneration(ctx context.Context, functionARN string, h triggers.Header, req triggers.PreTokenGenerationRequest) (*triggers.PreTokenGenerationResponse, error)
+	UserMigration(ctx context.Context, functionARN string, h triggers.Header, req triggers.UserMigrationRequest) (*triggers.UserMigrationResponse, error)
 }
 
 // customized asks the pool's CustomMessage function, if it has one, for the wording of a

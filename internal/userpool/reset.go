@@ -157,6 +157,15 @@ func (s *Service) ForgotPassword(ctx context.Context, in *model.ForgotPasswordRe
 	if err != nil {
 		return nil, err
 	}
+	if _, err := p.lookup(ctx, s.st, *in.Username); err != nil {
+		var ae *apierr.Error
+		if !errors.As(err, &ae) || ae.Code != "UserNotFoundException" {
+			return nil, err
+		}
+		if _, err := s.migrateUser(ctx, p, c, *in.Username, "", triggers.SourceUserMigrationForgotPassword, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	t, err := s.resetTemplate(ctx, p, *in.Username, c.rec.ID, false, in.ClientMetadata)
 	var ae0 *apierr.Error
 	if err != nil && !(errors.As(err, &ae0) && ae0.Code == "UserNotFoundException") {
