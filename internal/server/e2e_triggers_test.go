@@ -290,3 +290,82 @@ func TestUserMigration(t *testing.T) {
 		t.Fatalf("a user migrated by ForgotPassword is %s, want RESET_REQUIRED", got.UserStatus)
 	}
 }
+
+// TestCustomAuthFlow: CUSTOM_AUTH with Define/Create/VerifyAuthChallenge — one wrong answer,
+// then the right one, then tokens; three wrong answers fail the sign-in.
+func TestCustomAuthFlow(t *testing.T) {
+	fn := "arn:aws:lambda:us-east-1:000000000000:function:custom-auth"
+	srv, _ := scriptedLambda(t, func(source string, ev map[string]any) (map[string]any, string) {
+		req, _ := ev["request"].(map[string]any)
+		switch source {
+		case "DefineAuthChallenge_Authentication":
+			session, _ := req["session"].([]any)
+			resp := map[string]any{"issueTokens": false, "failAuthentication": false}
+			if n := len(session); n > 0 && session[n-1].(map[string]any)["challengeResult"] == true {
+				resp["issueTokens"] = true
+			} else if n >= 3 {
+				resp["failAuthentication"] = true
+			} else {
+				resp["challengeName"] = "CUSTOM_CHALLENGE"
+			}
+			ev["response"] = resp
+		case "CreateAuthChallenge_Authentication":
+			ev["response"] = map[string]any{"publicChallengeParameters": map[string]string{"question": "2+2?"},
+				"privateChallengeParameters": map[string]string{"answer": "4"}, "challengeMetadata": "MATH"}
+		case "VerifyAuthChallengeResponse_Authentication":
+			private, _ := req["privateChallengeParameters"].(map[string]any)
+			ev["response"] = map[string]any{"answerCorrect": req["challengeAnswer"] == private["answer"]}
+		}
+		return ev, ""
+	})
+	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, LambdaEndpoint: srv.URL})
+	ctx := context.Background()
+	c := ts.rootClient()
+	pool := newPool(t, c, &cip.CreateUserPoolInput{LambdaConfig: &types.LambdaConfigType{
+		DefineAuthChallenge: aws.String(fn), CreateAuthChallenge: aws.String(fn), VerifyAuthChallengeResponse: aws.String(fn)}})
+	cl, _ := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool, ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("cal"), MessageAction: types.MessageActionTypeSuppress})
+	c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool, Username: aws.String("cal"), Password: aws.String("Cal-Passw0rd"), Permanent: true})
+	start := func() *cip.InitiateAuthOutput {
+		out, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: cl.UserPoolClient.ClientId, AuthFlow: types.AuthFlowTypeCustomAuth,
+			AuthParameters: map[string]string{"USERNAME": "cal"}})
+		if err != nil || out.ChallengeName != types.ChallengeNameTypeCustomChallenge || out.ChallengeParameters["question"] != "2+2?" || out.Session == nil {
+			t.Fatalf("CUSTOM_AUTH start: %+v %v", out, err)
+		}
+		if _, leaked := out.ChallengeParameters["answer"]; leaked {
+			t.Fatal("a private challenge parameter reached the client")
+		}
+		return out
+	}
+	answer := func(sess *string, a string) (*cip.RespondToAuthChallengeOutput, error) {
+		return c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: cl.UserPoolClient.ClientId,
+			ChallengeName: types.ChallengeNameTypeCustomChallenge, Session: sess, ChallengeResponses: map[string]string{"USERNAME": "cal", "ANSWER": a}})
+	}
+	out := start()
+	r1, err := answer(out.Session, "5")
+	if err != nil || r1.ChallengeName != types.ChallengeNameTypeCustomChallenge || r1.Session == nil {
+		t.Fatalf("after a wrong answer: %+v %v", r1, err)
+	}
+	r2, err := answer(r1.Session, "4")
+	if err != nil || r2.AuthenticationResult == nil || aws.ToString(r2.AuthenticationResult.IdToken) == "" {
+		t.Fatalf("after the right answer: %+v %v", r2, err)
+	}
+	out = start()
+	sess := out.Session
+	for i := 0; i < 2; i++ {
+		r, err := answer(sess, "nope")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess = r.Session
+	}
+	_, err = answer(sess, "nope")
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+
+	noTrigger := newPool(t, c, &cip.CreateUserPoolInput{})
+	cl2, _ := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: noTrigger, ClientName: aws.String("web")})
+	_, err = c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: cl2.UserPoolClient.ClientId, AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "cal"}})
+	wantAPIError(t, err, "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.")
+}

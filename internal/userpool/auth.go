@@ -39,6 +39,7 @@ func (c *client) allows(flow string) bool {
 		model.AuthFlowTypeAdminNoSrpAuth:        {model.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, model.ExplicitAuthFlowsTypeAdminNoSrpAuth},
 		model.AuthFlowTypeRefreshTokenAuth:      {model.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		model.AuthFlowTypeRefreshToken:          {model.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		model.AuthFlowTypeCustomAuth:            {model.ExplicitAuthFlowsTypeAllowCustomAuth, model.ExplicitAuthFlowsTypeCustomAuthFlowOnly},
 	}[flow]
 	for _, n := range names {
 		if slices.Contains(flows, n) {
@@ -91,6 +92,12 @@ type authOutcome struct {
 }
 
 func (s *Service) authenticate(ctx context.Context, p *pool, c *client, flow string, params map[string]string, admin bool, meta map[string]string) (*authOutcome, error) {
+	if flow == model.AuthFlowTypeCustomAuth {
+		if !c.allows(flow) {
+			return nil, apierr.InvalidParameter("%s flow not enabled for this client", flow)
+		}
+		return s.startCustomAuth(ctx, p, c, params, meta)
+	}
 	passwordFlow := flow == model.AuthFlowTypeUserPasswordAuth && !admin ||
 		(flow == model.AuthFlowTypeAdminUserPasswordAuth || flow == model.AuthFlowTypeAdminNoSrpAuth) && admin
 	refreshFlow := flow == model.AuthFlowTypeRefreshTokenAuth || flow == model.AuthFlowTypeRefreshToken
@@ -240,6 +247,12 @@ type authSession struct {
 	ClientID    string
 	UsernameKey string
 	Expires     time.Time
+	// Custom authentication: the challenges so far, the one asked now, and what only the
+	// server may see of it (sealed with the rest, so the client cannot read the answer).
+	History   []triggers.ChallengeResult `json:",omitempty"`
+	Challenge string                     `json:",omitempty"`
+	Private   map[string]string          `json:",omitempty"`
+	Metadata  string                     `json:",omitempty"`
 }
 
 func (s *Service) newPasswordChallenge(p *pool, c *client, u *store.User) (*authOutcome, error) {
@@ -247,7 +260,8 @@ func (s *Service) newPasswordChallenge(p *pool, c *client, u *store.User) (*auth
 	if v := c.doc.AuthSessionValidity; v != nil {
 		minutes = *v
 	}
-	b, _ := json.Marshal(authSession{newPasswordSession, p.rec.ID, c.rec.ID, u.UsernameKey, s.now().Add(time.Duration(minutes) * time.Minute)})
+	b, _ := json.Marshal(authSession{Purpose: newPasswordSession, PoolID: p.rec.ID, ClientID: c.rec.ID, UsernameKey: u.UsernameKey,
+		Expires: s.now().Add(time.Duration(minutes) * time.Minute)})
 	sess := base64.RawURLEncoding.EncodeToString(s.sealer.Seal(b, "auth-session"))
 	attrs := map[string]string{}
 	for k, v := range u.Attributes {
@@ -300,11 +314,11 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *model.RespondT
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session, in.ClientMetadata)
+	r, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
-	return &model.RespondToAuthChallengeResponse{AuthenticationResult: res}, nil
+	return &model.RespondToAuthChallengeResponse{AuthenticationResult: r.result, ChallengeName: r.challenge, ChallengeParameters: r.params, Session: r.session}, nil
 }
 
 func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *model.AdminRespondToAuthChallengeRequest) (*model.AdminRespondToAuthChallengeResponse, error) {
@@ -312,22 +326,37 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *model.Adm
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session, in.ClientMetadata)
+	r, err := s.respond(ctx, p, c, *in.ChallengeName, in.ChallengeResponses, in.Session, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
-	return &model.AdminRespondToAuthChallengeResponse{AuthenticationResult: res}, nil
+	return &model.AdminRespondToAuthChallengeResponse{AuthenticationResult: r.result, ChallengeName: r.challenge, ChallengeParameters: r.params, Session: r.session}, nil
 }
 
 // respond answers NEW_PASSWORD_REQUIRED: the new password (and any required attributes) makes
 // the user CONFIRMED and signs them in.
-func (s *Service) respond(ctx context.Context, p *pool, c *client, challenge string, answers map[string]string, sess *string, meta map[string]string) (*model.AuthenticationResultType, error) {
+func (s *Service) respond(ctx context.Context, p *pool, c *client, challenge string, answers map[string]string, sess *string, meta map[string]string) (*authOutcome, error) {
+	if challenge == model.ChallengeNameTypeCustomChallenge {
+		return s.answerCustomChallenge(ctx, p, c, answers, sess, meta)
+	}
+	res, err := s.newPassword(ctx, p, c, challenge, answers, sess, meta)
+	if err != nil {
+		return nil, err
+	}
+	return &authOutcome{result: res}, nil
+}
+
+// newPassword answers NEW_PASSWORD_REQUIRED.
+func (s *Service) newPassword(ctx context.Context, p *pool, c *client, challenge string, answers map[string]string, sess *string, meta map[string]string) (*model.AuthenticationResultType, error) {
 	if challenge != model.ChallengeNameTypeNewPasswordRequired {
 		return nil, apierr.InvalidParameter("%s challenge is not supported by cgip yet", challenge)
 	}
 	as, err := s.openSession(sess, p, c)
 	if err != nil {
 		return nil, err
+	}
+	if as.Purpose != newPasswordSession {
+		return nil, apierr.NotAuthorized("Invalid session for the user.")
 	}
 	if err := s.checkSecretHash(c, answers["USERNAME"], ptr(answers["SECRET_HASH"])); err != nil {
 		return nil, err

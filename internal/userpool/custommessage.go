@@ -28,6 +28,9 @@ type Triggers interface {
 	PostAuthentication(ctx context.Context, functionARN string, h triggers.Header, req triggers.PostAuthenticationRequest) (*triggers.PostAuthenticationResponse, error)
 	PreTokenGeneration(ctx context.Context, functionARN string, h triggers.Header, req triggers.PreTokenGenerationRequest) (*triggers.PreTokenGenerationResponse, error)
 	UserMigration(ctx context.Context, functionARN string, h triggers.Header, req triggers.UserMigrationRequest) (*triggers.UserMigrationResponse, error)
+	DefineAuthChallenge(ctx context.Context, functionARN string, h triggers.Header, req triggers.DefineAuthChallengeRequest) (*triggers.DefineAuthChallengeResponse, error)
+	CreateAuthChallenge(ctx context.Context, functionARN string, h triggers.Header, req triggers.CreateAuthChallengeRequest) (*triggers.CreateAuthChallengeResponse, error)
+	VerifyAuthChallengeResponse(ctx context.Context, functionARN string, h triggers.Header, req triggers.VerifyAuthChallengeResponseRequest) (*triggers.VerifyAuthChallengeResponseResponse, error)
 }
 
 // customized asks the pool's CustomMessage function, if it has one, for the wording of a
