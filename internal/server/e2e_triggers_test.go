@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -8,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -71,7 +74,8 @@ func startLambda(t *testing.T) *lambdaEndpoint {
 // failing function changes nothing.
 func TestCustomMessageTriggerShapesTheResetMessage(t *testing.T) {
 	lambda := startLambda(t)
-	ts := startServer(t, server.Config{Memory: true, PasswordHash: fastHash, LambdaEndpoint: lambda.URL, RecoveryRate: -1})
+	dataDir := filepath.Join(t.TempDir(), "data")
+	ts := startServer(t, server.Config{DataDir: dataDir, PasswordHash: fastHash, LambdaEndpoint: lambda.URL, RecoveryRate: -1})
 	ctx := context.Background()
 	f := newResetFixture(t, ts, "")
 	f.c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: f.pool, Username: aws.String(f.user), UserAttributes: attrs("name", "Rita")})
@@ -114,6 +118,13 @@ func TestCustomMessageTriggerShapesTheResetMessage(t *testing.T) {
 	}
 	if strings.Contains(ts.Logs.String(), "Acme") {
 		t.Fatal("ClientMetadata reached the log")
+	}
+	// Nor the database: the message that quotes it is sealed, and the metadata itself is not kept.
+	for _, name := range []string{"cgip.db", "cgip.db-wal"} {
+		b, _ := os.ReadFile(filepath.Join(dataDir, name))
+		if bytes.Contains(b, []byte("Acme")) {
+			t.Fatalf("ClientMetadata found in %s", name)
+		}
 	}
 }
 
