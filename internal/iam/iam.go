@@ -47,3 +47,15 @@ func (RootOnly) Authorize(_ context.Context, p *Principal, _, _ string) (Decisio
 	}
 	return ImplicitDeny, nil
 }
+
+func (d Decision) String() string {
+	switch d {
+	case Allow:
+		return "Allow"
+	case ExplicitDeny:
+		return "ExplicitDeny"
+	case ImplicitDeny:
+		return "ImplicitDeny"
+	}
+	return fmt.Sprintf("Decision(%d)", int(d))
+}

@@ -1,0 +1,141 @@
+package iam
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is what a policy is evaluated against.
+type Request struct {
+	Action   string // e.g. cognito-idp:AdminCreateUser
+	Resource string // an ARN or `*`
+	// Context holds the condition keys (aws:SourceIp, aws:CurrentTime, aws:TagKeys, ...) and
+	// their values; keys are matched case-insensitively.
+	Context map[string][]string
+}
+
+// Evaluate applies the identity-based policy logic of the IAM User Guide ("Policy evaluation
+// logic", "Determining whether a request is allowed or denied within an account"): an
+// explicit Deny in any statement wins; otherwise an Allow is needed; otherwise the request is
+// implicitly denied.
+func Evaluate(policies []*Policy, req Request) Decision {
+	allowed := false
+	for _, p := range policies {
+		if p == nil {
+			continue
+		}
+		for i := range p.Statements {
+			s := &p.Statements[i]
+			if !s.applies(&req) {
+				continue
+			}
+			if s.Effect == EffectDeny {
+				return ExplicitDeny
+			}
+			allowed = true
+		}
+	}
+	if allowed {
+		return Allow
+	}
+	return ImplicitDeny
+}
+
+// applies reports whether the statement's Action, Resource and Condition all match.
+func (s *Statement) applies(req *Request) bool {
+	if matchAnyPattern(s.actions, req.Action, nil) == s.notAction {
+		return false
+	}
+	if matchAnyPattern(s.resources, req.Resource, req.Context) == s.notResource {
+		return false
+	}
+	for i := range s.conditions {
+		if !s.conditions[i].eval(req.Context) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchAnyPattern(pats []pattern, s string, ctx map[string][]string) bool {
+	for i := range pats {
+		if pats[i].match(s, ctx) {
+			return true
+		}
+	}
+	return false
+}
+
+// PolicyAuthorizer is an Authorizer that evaluates the policies attached to a principal.
+// The root identity is always allowed; a nil principal is implicitly denied.
+type PolicyAuthorizer struct {
+	// Policies returns the identity-based policies that apply to p (its own, its groups').
+	Policies func(ctx context.Context, p *Principal) ([]*Policy, error)
+	// Now is the clock behind aws:CurrentTime and aws:EpochTime; time.Now when nil.
+	Now func() time.Time
+}
+
+var _ Authorizer = (*PolicyAuthorizer)(nil)
+
+func (a *PolicyAuthorizer) Authorize(ctx context.Context, p *Principal, action, resource string) (Decision, error) {
+	if p == nil {
+		return ImplicitDeny, nil
+	}
+	if p.Root {
+		return Allow, nil
+	}
+	if a.Policies == nil {
+		return ImplicitDeny, nil
+	}
+	policies, err := a.Policies(ctx, p)
+	if err != nil {
+		return ImplicitDeny, err
+	}
+	now := time.Now
+	if a.Now != nil {
+		now = a.Now
+	}
+	return Evaluate(policies, Request{
+		Action:   action,
+		Resource: resource,
+		Context:  requestContext(ctx, p, now()),
+	}), nil
+}
+
+// requestContext is the global condition keys the server knows of the principal and the time,
+// plus whatever the caller attached with WithConditionContext (aws:SourceIp,
+// aws:SecureTransport, aws:RequestTag/..., ...), which take precedence.
+func requestContext(ctx context.Context, p *Principal, now time.Time) map[string][]string {
+	extra, _ := ctx.Value(conditionContextKey{}).(map[string][]string)
+	m := make(map[string][]string, len(extra)+6)
+	now = now.UTC()
+	m["aws:CurrentTime"] = []string{now.Format(time.RFC3339)}
+	m["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	m["aws:PrincipalAccount"] = []string{p.AccountID}
+	m["aws:PrincipalArn"] = []string{p.ARN}
+	// arn:aws:iam::<account>:user/<path>/<name>: aws:username is the last path element.
+	if _, res, ok := strings.Cut(p.ARN, ":user/"); ok {
+		m["aws:username"] = []string{res[strings.LastIndexByte(res, '/')+1:]}
+		m["aws:PrincipalType"] = []string{"User"}
+	}
+	for k, v := range extra {
+		for mk := range m { // keys are case-insensitive: the caller's spelling replaces ours
+			if strings.EqualFold(mk, k) {
+				delete(m, mk)
+			}
+		}
+		m[k] = v
+	}
+	return m
+}
+
+type conditionContextKey struct{}
+
+// WithConditionContext attaches request condition keys (aws:SourceIp, aws:SecureTransport,
+// aws:RequestTag/<key>, aws:ResourceTag/<key>, aws:TagKeys, ...) for PolicyAuthorizer to
+// evaluate policies' Condition elements against.
+func WithConditionContext(ctx context.Context, keys map[string][]string) context.Context {
+	return context.WithValue(ctx, conditionContextKey{}, keys)
+}
