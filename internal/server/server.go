@@ -199,7 +199,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	go func() { errc <- s.http.Serve(s.listener) }()
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	workerDone := make(chan struct{})
+	janitorDone := make(chan struct{})
 	go func() { s.courier.Run(workerCtx); close(workerDone) }()
+	go func() { janitor(workerCtx, s.store, s.log); close(janitorDone) }()
 	s.log.Info("cgip listening", "addr", s.Addr(), "region", s.cfg.Region, "account", s.cfg.AccountID, "dev", s.cfg.Dev)
 	var err error
 	select {
@@ -213,6 +215,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	// In-flight deliveries finish their attempt; what is left stays queued for the next start.
 	stopWorker()
 	<-workerDone
+	<-janitorDone
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -46,4 +46,6 @@ type AuthTx interface {
 	RevokeRefreshToken(ctx context.Context, hash string, at time.Time) error
 	// RevokeUserRefreshTokens revokes every valid refresh token of a user, returning how many.
 	RevokeUserRefreshTokens(ctx context.Context, poolID, usernameKey string, at time.Time) (int64, error)
+	// DeleteExpiredRefreshTokens deletes the refresh tokens that expired before before.
+	DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int64, error)
 }

@@ -75,4 +75,7 @@ type OutboxTx interface {
 	// PurgeMessages empties the Payload of messages that are no longer queued, not in the inbox
 	// and created before before, and returns how many it emptied.
 	PurgeMessages(ctx context.Context, before time.Time) (int64, error)
+	// DeleteMessages deletes the messages that are no longer queued, not in the inbox and
+	// created before before, and returns how many it deleted.
+	DeleteMessages(ctx context.Context, before time.Time) (int64, error)
 }

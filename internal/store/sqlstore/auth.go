@@ -173,6 +173,25 @@ func (o ops) RevokeUserRefreshTokens(ctx context.Context, poolID, usernameKey st
 	return n, nil
 }
 
+const sqlDeleteExpiredRefreshTokens = `DELETE FROM refresh_tokens WHERE expires_at < $1`
+
+func (o ops) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int64, error) {
+	return o.execCount(ctx, "delete expired refresh tokens", sqlDeleteExpiredRefreshTokens, dbTime(before))
+}
+
+// execCount runs a statement and returns the rows it affected.
+func (o ops) execCount(ctx context.Context, op, query string, args ...any) (int64, error) {
+	res, err := o.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, o.fail(ctx, op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, o.fail(ctx, op, err)
+	}
+	return n, nil
+}
+
 func scanSigningKey(row scanner) (*store.SigningKey, error) {
 	var (
 		k       store.SigningKey

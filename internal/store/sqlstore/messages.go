@@ -52,6 +52,7 @@ WHERE id = $6 AND claim_token = $7`
 	sqlClearInbox    = `UPDATE messages SET inbox = FALSE WHERE inbox`
 	sqlPurgeMessages = `UPDATE messages SET payload = NULL
 WHERE payload IS NOT NULL AND created_at < $1 AND status <> 'queued' AND NOT inbox`
+	sqlDeleteMessages = `DELETE FROM messages WHERE inbox = false AND created_at < $1 AND status <> 'queued'`
 )
 
 // EnqueueMessage inserts m; an empty ID becomes a random UUID, a zero CreatedAt and a zero
@@ -210,6 +211,10 @@ func (o ops) PurgeMessages(ctx context.Context, before time.Time) (int64, error)
 		return 0, o.fail(ctx, op, err)
 	}
 	return n, nil
+}
+
+func (o ops) DeleteMessages(ctx context.Context, before time.Time) (int64, error) {
+	return o.execCount(ctx, "delete messages", sqlDeleteMessages, dbTime(before))
 }
 
 func scanMessage(row scanner) (*store.Message, error) {

@@ -473,6 +473,25 @@ func (s *Store) PurgeMessages(ctx context.Context, before time.Time) (int64, err
 	return n, err
 }
 
+func (s *Store) DeleteMessages(ctx context.Context, before time.Time) (int64, error) {
+	return s.writeCount(ctx, "delete messages", func(o ops) (int64, error) { return o.DeleteMessages(ctx, before) })
+}
+
+func (s *Store) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int64, error) {
+	return s.writeCount(ctx, "delete expired refresh tokens", func(o ops) (int64, error) { return o.DeleteExpiredRefreshTokens(ctx, before) })
+}
+
+// writeCount runs a counting write in its own transaction.
+func (s *Store) writeCount(ctx context.Context, op string, fn func(o ops) (int64, error)) (int64, error) {
+	var n int64
+	err := s.write(ctx, op, func(o ops) error {
+		var err error
+		n, err = fn(o)
+		return err
+	})
+	return n, err
+}
+
 func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.SigningKey, error) {
 	return s.reader().ListSigningKeys(ctx, poolID)
 }

@@ -91,7 +91,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Ping", testPing},
 		{"CanceledContext", testCanceledContext},
 	}
-	for _, tc := range slices.Concat(tests, userTests, outboxTests, authTests) {
+	for _, tc := range slices.Concat(tests, userTests, outboxTests, authTests, cleanupTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
 			if s == nil {
