@@ -72,3 +72,21 @@ func (c *client) preventsExistenceErrors() bool {
 	v := c.doc.PreventUserExistenceErrors
 	return v != nil && *v == model.PreventUserExistenceErrorTypesEnabled
 }
+
+// codeRequest is the common start of the public code operations (ForgotPassword,
+// ConfirmForgotPassword, SignUp, ConfirmSignUp, ResendConfirmationCode): the client and its
+// pool, the SecretHash check, and the code key, loaded before any transaction.
+func (s *Service) codeRequest(ctx context.Context, clientID, username string, secretHash *string) (*pool, *client, []byte, error) {
+	p, c, err := s.publicClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.checkSecretHash(c, username, secretHash); err != nil {
+		return nil, nil, nil, err
+	}
+	key, err := s.codeKey(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, c, key, nil
+}

@@ -145,18 +145,11 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *model.AdminRes
 // ForgotPassword sends a reset code; the user's status does not change. With
 // PreventUserExistenceErrors ENABLED an unknown user gets a plausible answer and nothing is sent.
 func (s *Service) ForgotPassword(ctx context.Context, in *model.ForgotPasswordRequest) (*model.ForgotPasswordResponse, error) {
-	p, c, err := s.publicClient(ctx, *in.ClientId)
+	p, c, key, err := s.codeRequest(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSecretHash(c, *in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
 	defer s.evenOut(c, time.Now())
-	key, err := s.codeKey(ctx)
-	if err != nil {
-		return nil, err
-	}
 	if _, err := p.lookup(ctx, s.st, *in.Username); err != nil {
 		var ae *apierr.Error
 		if !errors.As(err, &ae) || ae.Code != "UserNotFoundException" {
@@ -238,20 +231,13 @@ func (p *pool) simulatedDelivery(username string) *model.CodeDeliveryDetailsType
 // counted (and committed) before comparing, and success replaces the password, makes the user
 // CONFIRMED and revokes their refresh tokens.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *model.ConfirmForgotPasswordRequest) (*model.ConfirmForgotPasswordResponse, error) {
-	p, c, err := s.publicClient(ctx, *in.ClientId)
+	p, c, key, err := s.codeRequest(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSecretHash(c, *in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
 	defer s.evenOut(c, time.Now())
 	if msg := p.passwordPolicy().Check(*in.Password); msg != "" {
 		return nil, apierr.InvalidPassword("%s", msg)
-	}
-	key, err := s.codeKey(ctx)
-	if err != nil {
-		return nil, err
 	}
 	hash, err := passhash.Hash(*in.Password, s.hashParams)
 	if err != nil {

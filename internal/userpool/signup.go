@@ -35,11 +35,8 @@ func (p *pool) autoVerifyChannel(u *store.User) (recovery, bool) {
 // SignUp creates an UNCONFIRMED user and sends a confirmation code to an auto-verified
 // attribute. Password texts use SignUp's own prefix ("did not conform with policy").
 func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.SignUpResponse, error) {
-	p, c, err := s.publicClient(ctx, *in.ClientId)
+	p, c, key, err := s.codeRequest(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSecretHash(c, *in.Username, in.SecretHash); err != nil {
 		return nil, err
 	}
 	if in.Password == nil {
@@ -62,10 +59,6 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 		}
 	}
 	if err := schemaError(missing, attrCreate); err != nil {
-		return nil, err
-	}
-	key, err := s.codeKey(ctx)
-	if err != nil {
 		return nil, err
 	}
 	hash, err := passhash.Hash(*in.Password, s.hashParams)
@@ -119,14 +112,7 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 // ConfirmSignUp redeems a sign-up code: the user becomes CONFIRMED and the attribute the code
 // went to becomes verified.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *model.ConfirmSignUpRequest) (*model.ConfirmSignUpResponse, error) {
-	p, c, err := s.publicClient(ctx, *in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSecretHash(c, *in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
-	key, err := s.codeKey(ctx)
+	p, c, key, err := s.codeRequest(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
@@ -175,14 +161,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *model.ConfirmSignUpRequ
 }
 
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *model.ResendConfirmationCodeRequest) (*model.ResendConfirmationCodeResponse, error) {
-	p, c, err := s.publicClient(ctx, *in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkSecretHash(c, *in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
-	key, err := s.codeKey(ctx)
+	p, c, key, err := s.codeRequest(ctx, *in.ClientId, *in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
