@@ -18,9 +18,8 @@ const customAuthSession = "custom-auth"
 // startCustomAuth begins CUSTOM_AUTH: DefineAuthChallenge decides, with an empty session, what
 // comes first.
 func (s *Service) startCustomAuth(ctx context.Context, p *pool, c *client, params map[string]string, meta map[string]string) (*authOutcome, error) {
-	lc := p.doc.Pool.LambdaConfig
-	if s.triggers == nil || lc == nil || lc.DefineAuthChallenge == nil || lc.CreateAuthChallenge == nil || lc.VerifyAuthChallengeResponse == nil {
-		return nil, apierr.InvalidParameter("Custom auth lambda trigger is not configured for the user pool.")
+	if err := s.customAuthConfigured(p); err != nil {
+		return nil, err
 	}
 	username := params["USERNAME"]
 	if username == "" {
@@ -44,6 +43,17 @@ func (s *Service) startCustomAuth(ctx context.Context, p *pool, c *client, param
 	return s.nextChallenge(ctx, p, c, u, nil, meta)
 }
 
+// customAuthConfigured: CUSTOM_AUTH needs all three challenge functions. The text is the one
+// apps match on (InvalidParameterException; e.g. aws-amplify/amplify-js #7401 discussions).
+func (s *Service) customAuthConfigured(p *pool) error {
+	for _, t := range []string{"DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"} {
+		if s.lambdaARN(p, t) == "" {
+			return apierr.InvalidParameter("Custom auth lambda trigger is not configured for the user pool.")
+		}
+	}
+	return nil
+}
+
 // signInState refuses users who cannot sign in whatever they answer.
 func signInState(u *store.User) error {
 	switch {
@@ -60,9 +70,8 @@ func signInState(u *store.User) error {
 // nextChallenge asks DefineAuthChallenge what follows the challenges so far: tokens, a refusal,
 // or another challenge that CreateAuthChallenge makes.
 func (s *Service) nextChallenge(ctx context.Context, p *pool, c *client, u *store.User, history []triggers.ChallengeResult, meta map[string]string) (*authOutcome, error) {
-	lc := p.doc.Pool.LambdaConfig
 	attrs := eventAttributes(u)
-	def, err := s.triggers.DefineAuthChallenge(ctx, *lc.DefineAuthChallenge, s.header(ctx, p, u, triggers.SourceDefineAuthChallenge, c.rec.ID),
+	def, err := s.triggers.DefineAuthChallenge(ctx, s.lambdaARN(p, "DefineAuthChallenge"), s.header(ctx, p, u, triggers.SourceDefineAuthChallenge, c.rec.ID),
 		triggers.DefineAuthChallengeRequest{UserAttributes: attrs, Session: history, ClientMetadata: meta})
 	if err != nil {
 		return nil, err
@@ -77,7 +86,7 @@ func (s *Service) nextChallenge(ctx context.Context, p *pool, c *client, u *stor
 	case def.FailAuthentication || def.ChallengeName == "":
 		return nil, apierr.NotAuthorized(msgIncorrect)
 	}
-	made, err := s.triggers.CreateAuthChallenge(ctx, *lc.CreateAuthChallenge, s.header(ctx, p, u, triggers.SourceCreateAuthChallenge, c.rec.ID),
+	made, err := s.triggers.CreateAuthChallenge(ctx, s.lambdaARN(p, "CreateAuthChallenge"), s.header(ctx, p, u, triggers.SourceCreateAuthChallenge, c.rec.ID),
 		triggers.CreateAuthChallengeRequest{UserAttributes: attrs, ChallengeName: def.ChallengeName, Session: history, ClientMetadata: meta})
 	if err != nil {
 		return nil, err
@@ -106,9 +115,8 @@ func (s *Service) answerCustomChallenge(ctx context.Context, p *pool, c *client,
 	if as.Purpose != customAuthSession {
 		return nil, apierr.NotAuthorized("Invalid session for the user.")
 	}
-	lc := p.doc.Pool.LambdaConfig
-	if s.triggers == nil || lc == nil || lc.VerifyAuthChallengeResponse == nil || lc.DefineAuthChallenge == nil || lc.CreateAuthChallenge == nil {
-		return nil, apierr.InvalidParameter("Custom auth lambda trigger is not configured for the user pool.")
+	if err := s.customAuthConfigured(p); err != nil {
+		return nil, err
 	}
 	u, err := s.st.GetUser(ctx, p.rec.ID, as.UsernameKey)
 	if err != nil {
@@ -117,7 +125,7 @@ func (s *Service) answerCustomChallenge(ctx context.Context, p *pool, c *client,
 	if err := signInState(u); err != nil {
 		return nil, err
 	}
-	v, err := s.triggers.VerifyAuthChallengeResponse(ctx, *lc.VerifyAuthChallengeResponse, s.header(ctx, p, u, triggers.SourceVerifyAuthChallengeResponse, c.rec.ID),
+	v, err := s.triggers.VerifyAuthChallengeResponse(ctx, s.lambdaARN(p, "VerifyAuthChallengeResponse"), s.header(ctx, p, u, triggers.SourceVerifyAuthChallengeResponse, c.rec.ID),
 		triggers.VerifyAuthChallengeResponseRequest{UserAttributes: eventAttributes(u), PrivateChallengeParameters: as.Private,
 			ChallengeAnswer: answers["ANSWER"], ClientMetadata: meta})
 	if err != nil {

@@ -38,21 +38,15 @@ type Triggers interface {
 // transaction that sends the message: when the function fails, nothing changes.
 // clientMetadata goes to the function only; it is never stored or logged.
 func (s *Service) customized(ctx context.Context, p *pool, u *store.User, source, clientID string, clientMetadata map[string]string, t template) (template, error) {
-	lc := p.doc.Pool.LambdaConfig
-	if s.triggers == nil || lc == nil || lc.CustomMessage == nil || *lc.CustomMessage == "" {
+	arn := s.lambdaARN(p, "CustomMessage")
+	if arn == "" {
 		return t, nil
 	}
-	attrs := map[string]string{"sub": u.Sub, "cognito:user_status": u.Status}
-	for k, v := range u.Attributes {
-		attrs[k] = v
-	}
-	req := triggers.CustomMessageRequest{UserAttributes: attrs, ClientMetadata: clientMetadata}
+	req := triggers.CustomMessageRequest{UserAttributes: eventAttributes(u), ClientMetadata: clientMetadata}
 	if source == srcAdminCreateUser {
-		req.UsernameParameter = ptr("{username}")
+		req.UsernameParameter = ptr(triggers.UsernameParameter)
 	}
-	h := triggers.Header{Region: p.rec.Region, UserPoolID: p.rec.ID, UserName: u.Username, TriggerSource: source,
-		Caller: triggers.Caller{AwsSdkVersion: sdkVersion(scopeFrom(ctx).UserAgent), ClientID: clientID}}
-	resp, err := s.triggers.CustomMessage(ctx, *lc.CustomMessage, h, req)
+	resp, err := s.triggers.CustomMessage(ctx, arn, s.header(ctx, p, u, source, clientID), req)
 	if err != nil {
 		return t, err
 	}

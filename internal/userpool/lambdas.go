@@ -17,6 +17,16 @@ func (s *Service) lambdaARN(p *pool, trigger string) string {
 	}
 	var arn *string
 	switch trigger {
+	case "CustomMessage":
+		arn = lc.CustomMessage
+	case "UserMigration":
+		arn = lc.UserMigration
+	case "DefineAuthChallenge":
+		arn = lc.DefineAuthChallenge
+	case "CreateAuthChallenge":
+		arn = lc.CreateAuthChallenge
+	case "VerifyAuthChallengeResponse":
+		arn = lc.VerifyAuthChallengeResponse
 	case "PreSignUp":
 		arn = lc.PreSignUp
 	case "PostConfirmation":

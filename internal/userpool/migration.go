@@ -17,8 +17,8 @@ import (
 // RESET_REQUIRED by default) and, on sign-in, the password that was just given. It returns nil
 // when the pool has no such function.
 func (s *Service) migrateUser(ctx context.Context, p *pool, c *client, username, password, source string, meta map[string]string) (*store.User, error) {
-	lc := p.doc.Pool.LambdaConfig
-	if s.triggers == nil || lc == nil || lc.UserMigration == nil || *lc.UserMigration == "" {
+	arn := s.lambdaARN(p, "UserMigration")
+	if arn == "" {
 		return nil, nil
 	}
 	// The event names the user as signed in; nothing exists yet, so only the name is known.
@@ -27,7 +27,7 @@ func (s *Service) migrateUser(ctx context.Context, p *pool, c *client, username,
 	if source == triggers.SourceUserMigrationAuthentication {
 		req.ValidationData, req.ClientMetadata = meta, nil
 	}
-	resp, err := s.triggers.UserMigration(ctx, *lc.UserMigration, h, req)
+	resp, err := s.triggers.UserMigration(ctx, arn, h, req)
 	if err != nil {
 		return nil, err
 	}

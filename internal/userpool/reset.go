@@ -96,7 +96,7 @@ func resetRefusal(p *pool, u *store.User, admin bool) (recovery, error) {
 // the transaction, after the checks it follows in the SPEC's order.
 func (s *Service) resetTemplate(ctx context.Context, p *pool, username, clientID string, admin bool, meta map[string]string) (template, error) {
 	t := p.verificationTemplate()
-	if lc := p.doc.Pool.LambdaConfig; s.triggers == nil || lc == nil || lc.CustomMessage == nil {
+	if s.lambdaARN(p, "CustomMessage") == "" {
 		return t, nil
 	}
 	u, err := p.lookup(ctx, s.st, username)

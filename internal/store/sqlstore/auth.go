@@ -88,18 +88,9 @@ func (o ops) CreateRefreshToken(ctx context.Context, t *store.RefreshToken) erro
 	if err != nil {
 		return o.insertFailed(ctx, op, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return o.fail(ctx, op, err)
-	} else if n == 0 {
-		// Either the hash is taken or the user (or its pool) is missing.
-		switch found, err := o.exists(ctx, sqlRefreshTokenExists, t.Hash); {
-		case err != nil:
-			return o.fail(ctx, op, err)
-		case found:
-			return store.ErrConflict
-		default:
-			return store.ErrNotFound
-		}
+	// No row: either the hash is taken or the user (or its pool) is missing.
+	if err := o.inserted(ctx, op, res, sqlRefreshTokenExists, t.Hash); err != nil {
+		return err
 	}
 	t.AuthTime, t.CreatedAt, t.ExpiresAt, t.RevokedAt = authTime, created, expires, revoked
 	return nil
@@ -161,35 +152,13 @@ func (o ops) RevokeRefreshToken(ctx context.Context, hash string, at time.Time) 
 // is not revoked yet (expired ones included) and returns how many it revoked; 0 for a user
 // without tokens or that does not exist.
 func (o ops) RevokeUserRefreshTokens(ctx context.Context, poolID, usernameKey string, at time.Time) (int64, error) {
-	const op = "revoke user refresh tokens"
-	res, err := o.q.ExecContext(ctx, sqlRevokeUserRefreshTokens, nowIfZero(at), poolID, usernameKey)
-	if err != nil {
-		return 0, o.fail(ctx, op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, o.fail(ctx, op, err)
-	}
-	return n, nil
+	return o.execCount(ctx, "revoke user refresh tokens", sqlRevokeUserRefreshTokens, nowIfZero(at), poolID, usernameKey)
 }
 
 const sqlDeleteExpiredRefreshTokens = `DELETE FROM refresh_tokens WHERE expires_at < $1`
 
 func (o ops) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int64, error) {
 	return o.execCount(ctx, "delete expired refresh tokens", sqlDeleteExpiredRefreshTokens, dbTime(before))
-}
-
-// execCount runs a statement and returns the rows it affected.
-func (o ops) execCount(ctx context.Context, op, query string, args ...any) (int64, error) {
-	res, err := o.q.ExecContext(ctx, query, args...)
-	if err != nil {
-		return 0, o.fail(ctx, op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, o.fail(ctx, op, err)
-	}
-	return n, nil
 }
 
 func scanSigningKey(row scanner) (*store.SigningKey, error) {

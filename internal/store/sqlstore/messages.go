@@ -201,16 +201,7 @@ func (o ops) ClearInbox(ctx context.Context) error {
 // PurgeMessages sets the payload of the messages created before before that are neither queued
 // nor in the inbox to NULL and returns how many it changed.
 func (o ops) PurgeMessages(ctx context.Context, before time.Time) (int64, error) {
-	const op = "purge messages"
-	res, err := o.q.ExecContext(ctx, sqlPurgeMessages, dbTime(before))
-	if err != nil {
-		return 0, o.fail(ctx, op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, o.fail(ctx, op, err)
-	}
-	return n, nil
+	return o.execCount(ctx, "purge messages", sqlPurgeMessages, dbTime(before))
 }
 
 func (o ops) DeleteMessages(ctx context.Context, before time.Time) (int64, error) {

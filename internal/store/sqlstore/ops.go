@@ -160,18 +160,9 @@ func (o ops) CreateClient(ctx context.Context, c *store.Client) error {
 	if err != nil {
 		return o.insertFailed(ctx, op, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return o.fail(ctx, op, err)
-	} else if n == 0 {
-		// Either the id is taken or the pool is missing.
-		switch found, err := o.exists(ctx, sqlClientIDExists, c.ID); {
-		case err != nil:
-			return o.fail(ctx, op, err)
-		case found:
-			return store.ErrConflict
-		default:
-			return store.ErrNotFound
-		}
+	// No row: either the id is taken or the pool is missing.
+	if err := o.inserted(ctx, op, res, sqlClientIDExists, c.ID); err != nil {
+		return err
 	}
 	c.CreatedAt, c.UpdatedAt, c.Version = created, updated, 1
 	return nil
@@ -268,9 +259,22 @@ func (o ops) insertFailed(ctx context.Context, op string, err error) error {
 	return o.fail(ctx, op, err)
 }
 
+// execCount runs a statement and returns the rows it affected.
+func (o ops) execCount(ctx context.Context, op, query string, args ...any) (int64, error) {
+	res, err := o.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, o.fail(ctx, op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, o.fail(ctx, op, err)
+	}
+	return n, nil
+}
+
 // inserted finishes an INSERT ... SELECT ... WHERE EXISTS (parent) ON CONFLICT DO NOTHING: no
-// row inserted means ErrConflict when the parent exists (the key is taken) and ErrNotFound when
-// it does not.
+// row inserted means ErrConflict when parentQuery finds a row (the key is taken) and
+// ErrNotFound when it does not.
 func (o ops) inserted(ctx context.Context, op string, res sql.Result, parentQuery string, args ...any) error {
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -317,22 +321,7 @@ func (o ops) atomic(ctx context.Context, op string, fn func() error) error {
 // updated finishes an optimistic UPDATE: no row changed means ErrConflict when the record
 // still exists (its version moved on) and ErrNotFound when it does not.
 func (o ops) updated(ctx context.Context, op string, res sql.Result, existsQuery string, args ...any) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return o.fail(ctx, op, err)
-	}
-	if n > 0 {
-		return nil
-	}
-	found, err := o.exists(ctx, existsQuery, args...)
-	switch {
-	case err != nil:
-		return o.fail(ctx, op, err)
-	case found:
-		return store.ErrConflict
-	default:
-		return store.ErrNotFound
-	}
+	return o.inserted(ctx, op, res, existsQuery, args...)
 }
 
 // deleted finishes a DELETE: ErrNotFound when nothing was deleted.
