@@ -124,12 +124,54 @@ grep -qF "An error occurred (InvalidSignatureException) when calling the ListUse
   || fail "wrong secret: $(cat "$work/err")"
 ok "wrong secret refused (InvalidSignatureException)"
 
+# Least privilege (issue 7): an IAM user created with the AWS CLI whose only permission is
+# AdminResetUserPassword on one pool.
+iamcli() { aws iam --endpoint-url "$endpoint" "$@"; }
+granted=$(cognito create-user-pool --pool-name granted --query UserPool.Id --output text)
+other=$(cognito create-user-pool --pool-name other --query UserPool.Id --output text)
+for p in "$granted" "$other"; do
+  cognito admin-create-user --user-pool-id "$p" --username rita --message-action SUPPRESS \
+    --user-attributes Name=email,Value=rita@example.com Name=email_verified,Value=true >/dev/null
+  cognito admin-set-user-password --user-pool-id "$p" --username rita --password 'Passw0rd!x' --permanent
+done
+iamcli create-user --user-name resetter >/dev/null
+read -r reset_ak reset_sk < <(iamcli create-access-key --user-name resetter --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+iamcli put-user-policy --user-name resetter --policy-name reset-one-pool --policy-document \
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"cognito-idp:AdminResetUserPassword\",\"Resource\":\"arn:aws:cognito-idp:us-east-1:000000000000:userpool/$granted\"}]}"
+[ "$(iamcli get-user-policy --user-name resetter --policy-name reset-one-pool --query 'PolicyDocument.Statement[0].Action' --output text)" = "cognito-idp:AdminResetUserPassword" ] \
+  || fail "get-user-policy does not show the policy"
+ok "iam create-user / create-access-key / put-user-policy"
+[ "$(AWS_ACCESS_KEY_ID=$reset_ak AWS_SECRET_ACCESS_KEY=$reset_sk aws sts --endpoint-url "$endpoint" get-caller-identity --query Arn --output text)" = "arn:aws:iam::000000000000:user/resetter" ] \
+  || fail "sts get-caller-identity"
+ok "sts get-caller-identity"
+as_resetter() { AWS_ACCESS_KEY_ID=$reset_ak AWS_SECRET_ACCESS_KEY=$reset_sk cognito "$@"; }
+as_resetter admin-reset-user-password --user-pool-id "$granted" --username rita
+[ "$(cognito admin-get-user --user-pool-id "$granted" --username rita --query UserStatus --output text)" = RESET_REQUIRED ] \
+  || fail "the least-privilege reset did not reset"
+ok "least-privilege key resets a password in its pool"
+if as_resetter admin-reset-user-password --user-pool-id "$other" --username rita 2>"$work/err"; then fail "reset allowed in another pool"; fi
+grep -qxF "An error occurred (AccessDeniedException) when calling the AdminResetUserPassword operation: User: arn:aws:iam::000000000000:user/resetter is not authorized to perform: cognito-idp:AdminResetUserPassword on resource: arn:aws:cognito-idp:us-east-1:000000000000:userpool/$other because no identity-based policy allows the cognito-idp:AdminResetUserPassword action" "$work/err" \
+  || fail "reset in another pool: $(cat "$work/err")"
+ok "refused on another pool (AccessDeniedException)"
+if as_resetter admin-delete-user --user-pool-id "$granted" --username rita 2>"$work/err"; then fail "delete allowed"; fi
+grep -qxF "An error occurred (AccessDeniedException) when calling the AdminDeleteUser operation: User: arn:aws:iam::000000000000:user/resetter is not authorized to perform: cognito-idp:AdminDeleteUser on resource: arn:aws:cognito-idp:us-east-1:000000000000:userpool/$granted because no identity-based policy allows the cognito-idp:AdminDeleteUser action" "$work/err" \
+  || fail "delete: $(cat "$work/err")"
+ok "refused AdminDeleteUser (AccessDeniedException)"
+if AWS_ACCESS_KEY_ID=$reset_ak AWS_SECRET_ACCESS_KEY=$reset_sk iamcli create-user --user-name mallory 2>"$work/err"; then fail "the key managed IAM"; fi
+grep -qF "An error occurred (AccessDenied) when calling the CreateUser operation: User: arn:aws:iam::000000000000:user/resetter is not authorized to perform: iam:CreateUser" "$work/err" \
+  || fail "iam create-user as resetter: $(cat "$work/err")"
+ok "the key may not manage IAM (AccessDenied)"
+if iamcli get-user --user-name nobody 2>"$work/err"; then fail "get-user of nobody"; fi
+grep -qxF "An error occurred (NoSuchEntity) when calling the GetUser operation: The user with name nobody cannot be found." "$work/err" \
+  || fail "iam get-user nobody: $(cat "$work/err")"
+ok "iam NoSuchEntity"
+
 cognito delete-user-pool-client --user-pool-id "$pool" --client-id "$client"
 cognito delete-user-pool --user-pool-id "$pool"
 if cognito describe-user-pool --user-pool-id "$pool" 2>/dev/null; then fail "pool still there after delete"; fi
 ok "delete-user-pool-client / delete-user-pool"
 
-if grep -qF "$CGIP_ROOT_SECRET_ACCESS_KEY" "$work/server.log" || grep -qF "$secret" "$work/server.log"; then fail "a secret reached the server log"; fi
+if grep -qF "$CGIP_ROOT_SECRET_ACCESS_KEY" "$work/server.log" || grep -qF "$secret" "$work/server.log" || grep -qF "$reset_sk" "$work/server.log"; then fail "a secret reached the server log"; fi
 ok "no secrets in the server log"
 
 echo "($backend backend)"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"reflect"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"github.com/cgip/cgip/internal/awsjson"
 	"github.com/cgip/cgip/internal/iam"
 	"github.com/cgip/cgip/internal/model"
+	"github.com/cgip/cgip/internal/principals"
 	"github.com/cgip/cgip/internal/sigv4"
 	"github.com/cgip/cgip/internal/userpool"
 )
@@ -23,12 +25,16 @@ import (
 // Service is the SigV4 service name cognito-idp requests are signed for.
 const Service = "cognito-idp"
 
-// ErrUnknownAccessKey is returned by a Credentials lookup for a key it does not know.
-var ErrUnknownAccessKey = errors.New("unknown access key")
+// Authenticator verifies a request's SigV4 signature for a service and says who signed it.
+// Errors: *sigv4.Error and the principals.Err* sentinels (rendered by authError), or any other
+// failure.
+type Authenticator interface {
+	Authenticate(r *http.Request, body []byte, service string) (*iam.Principal, *sigv4.Auth, error)
+}
 
-// Credentials finds the secret and the principal behind an access key id.
-type Credentials interface {
-	LookupAccessKey(ctx context.Context, accessKeyID string) (secret string, p *iam.Principal, err error)
+// ResourceTagger returns a pool's tags for aws:ResourceTag conditions.
+type ResourceTagger interface {
+	ResourceTags(ctx context.Context, region, accountID, poolID string) (map[string]string, error)
 }
 
 // Config wires the pipeline.
@@ -38,10 +44,12 @@ type Config struct {
 	// DevAccountID is the account dev-mode callers act as.
 	DevAccountID  string
 	DefaultRegion string
-	Credentials   Credentials
+	Authenticator Authenticator
 	Authorizer    iam.Authorizer
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// Tags supplies pools' tags for aws:ResourceTag conditions.
+	Tags   ResourceTagger
+	Logger *slog.Logger
+	Now    func() time.Time
 	// CORSOrigin is the Access-Control-Allow-Origin value ("*" by default).
 	CORSOrigin string
 }
@@ -234,28 +242,28 @@ func (a *API) authenticate(r *http.Request, body []byte, op *operation, caller *
 		caller.Principal = iam.RootPrincipal(a.cfg.DevAccountID, accessKey)
 		return nil
 	}
+	principal, auth, err := a.cfg.Authenticator.Authenticate(r, body, Service)
 	if err != nil {
-		return sigError(err)
-	}
-	if auth == nil {
-		return apierr.MissingAuthenticationToken()
-	}
-	if err := sigv4.CheckScope(auth, Service); err != nil {
-		return sigError(err)
-	}
-	secret, principal, err := a.cfg.Credentials.LookupAccessKey(r.Context(), auth.AccessKeyID)
-	if errors.Is(err, ErrUnknownAccessKey) {
-		return apierr.UnrecognizedClient()
-	}
-	if err != nil {
-		return err
-	}
-	if err := sigv4.Verify(r, body, auth, secret, a.cfg.Now()); err != nil {
-		return sigError(err)
+		return authError(err)
 	}
 	caller.Region = auth.Region
 	caller.Principal = principal
+	caller.SourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
+	caller.SecureTransport = r.TLS != nil
 	return nil
+}
+
+// authError renders an authentication failure as the AWS JSON protocol does.
+func authError(err error) error {
+	switch {
+	case errors.Is(err, principals.ErrMissingAuthentication):
+		return apierr.MissingAuthenticationToken()
+	case errors.Is(err, principals.ErrUnknownAccessKey):
+		return apierr.UnrecognizedClient()
+	case errors.Is(err, principals.ErrExpiredToken):
+		return apierr.ExpiredToken()
+	}
+	return sigError(err)
 }
 
 func sigError(err error) error {
@@ -273,6 +281,13 @@ func (a *API) authorize(ctx context.Context, op *operation, caller *Caller, in a
 	}
 	action := "cognito-idp:" + op.info.Name
 	resource := a.resource(op, caller, in)
+	if !caller.Principal.Root {
+		cond, err := a.conditionContext(ctx, op, caller, in)
+		if err != nil {
+			return err
+		}
+		ctx = iam.WithConditionContext(ctx, cond)
+	}
 	decision, err := a.cfg.Authorizer.Authorize(ctx, caller.Principal, action, resource)
 	if err != nil {
 		return err

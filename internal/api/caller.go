@@ -15,6 +15,9 @@ type Caller struct {
 	Region    string
 	Principal *iam.Principal // nil for unsigned public requests
 	UserAgent string
+	// SourceIP and SecureTransport feed aws:SourceIp and aws:SecureTransport.
+	SourceIP        string
+	SecureTransport bool
 }
 
 type callerKey struct{}

@@ -12,7 +12,6 @@ import (
 	"github.com/cgip/cgip/internal/apierr"
 	"github.com/cgip/cgip/internal/awsjson"
 	"github.com/cgip/cgip/internal/courier"
-	"github.com/cgip/cgip/internal/sigv4"
 )
 
 // InboxService is the SigV4 service name for the inbox API (it is cgip's, not AWS's).
@@ -96,24 +95,9 @@ func (h *Inbox) authenticate(r *http.Request) error {
 	if h.cfg.Dev {
 		return nil
 	}
-	auth, err := sigv4.Parse(r)
+	p, _, err := h.cfg.Authenticator.Authenticate(r, nil, InboxService)
 	if err != nil {
-		return sigError(err)
-	}
-	if auth == nil {
-		return apierr.MissingAuthenticationToken()
-	}
-	if err := sigv4.CheckScope(auth, InboxService); err != nil {
-		return sigError(err)
-	}
-	secret, p, err := h.cfg.Credentials.LookupAccessKey(r.Context(), auth.AccessKeyID)
-	if errors.Is(err, ErrUnknownAccessKey) {
-		return apierr.UnrecognizedClient()
-	} else if err != nil {
-		return err
-	}
-	if err := sigv4.Verify(r, nil, auth, secret, h.cfg.Now()); err != nil {
-		return sigError(err)
+		return authError(err)
 	}
 	if !p.Root {
 		return apierr.AccessDenied("User: %s is not authorized to read the cgip inbox", p.ARN)

@@ -45,6 +45,17 @@ func ConcurrentModification(format string, args ...any) *Error {
 func UserPoolTagging(format string, args ...any) *Error {
 	return clientErr("UserPoolTaggingException", format, args...)
 }
+
+// The sending-role errors (SPEC-password-reset.md, row 9).
+func InvalidSmsRoleTrustRelationship() *Error {
+	return clientErr("InvalidSmsRoleTrustRelationshipException", "Role does not have a trust relationship allowing Cognito to assume the role")
+}
+func InvalidSmsRoleAccessPolicy() *Error {
+	return clientErr("InvalidSmsRoleAccessPolicyException", "Role does not have permission to publish with SNS")
+}
+func InvalidEmailRoleAccessPolicy() *Error {
+	return clientErr("InvalidEmailRoleAccessPolicyException", "Amazon Cognito is not allowed to use your email identity.")
+}
 func UnsupportedOperation(format string, args ...any) *Error {
 	return clientErr("UnsupportedOperationException", format, args...)
 }
@@ -77,6 +88,9 @@ func MissingAuthenticationToken() *Error {
 }
 func UnrecognizedClient() *Error {
 	return clientErr("UnrecognizedClientException", "The security token included in the request is invalid.")
+}
+func ExpiredToken() *Error {
+	return clientErr("ExpiredTokenException", "The security token included in the request is expired")
 }
 func Signature(code, message string) *Error {
 	return clientErr(code, "%s", message)

@@ -21,6 +21,7 @@ var protocolErrors = map[string]bool{
 	"UnknownOperationException":           true,
 	"MissingAuthenticationTokenException": true,
 	"UnrecognizedClientException":         true,
+	"ExpiredTokenException":               true,
 	"InvalidSignatureException":           true,
 	"IncompleteSignatureException":        true,
 	"NotImplementedException":             true,

@@ -18,6 +18,7 @@ Usage:
   cgip serve [flags]     run the server (cgip serve -h lists the flags)
   cgip operations        print the table of implemented Cognito operations (Markdown)
   cgip messages ...      read the inbox of messages cgip sent (cgip messages for help)
+  cgip accounts create   create another account with its own root credential
   cgip demo              walk through a password reset against a throwaway in-process server
   cgip version           print the version
 `
@@ -37,6 +38,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMessages(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], stdout, stderr)
+	case "accounts":
+		return runAccounts(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "cgip", version())
 		return 0

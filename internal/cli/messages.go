@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -137,15 +138,24 @@ func emptyListing(body []byte) bool {
 }
 
 func (c *inboxClient) once(ctx context.Context, method string, q url.Values) ([]byte, error) {
-	u := c.endpoint + "/_cgip/messages"
+	return cgipRequest(ctx, c.endpoint, method, "/_cgip/messages", q, nil)
+}
+
+// cgipRequest sends one request to cgip's own endpoints (/_cgip/...), signed for the service
+// "cgip", and returns the body of a success or the error the server answered.
+func cgipRequest(ctx context.Context, endpoint, method, path string, q url.Values, body []byte) ([]byte, error) {
+	u := endpoint + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	if err := signInbox(ctx, req); err != nil {
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err := signCgip(ctx, req, body); err != nil {
 		return nil, err
 	}
 	resp, err := (&http.Client{Timeout: 40 * time.Second}).Do(req)
@@ -153,7 +163,7 @@ func (c *inboxClient) once(ctx context.Context, method string, q url.Values) ([]
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
 		return nil, err
 	}
@@ -162,16 +172,16 @@ func (c *inboxClient) once(ctx context.Context, method string, q url.Values) ([]
 			Type    string `json:"__type"`
 			Message string `json:"message"`
 		}
-		if json.Unmarshal(body, &e) == nil && e.Type != "" {
+		if json.Unmarshal(out, &e) == nil && e.Type != "" {
 			return nil, fmt.Errorf("%s: %s", e.Type, e.Message)
 		}
 		return nil, fmt.Errorf("%s", resp.Status)
 	}
-	return body, nil
+	return out, nil
 }
 
-// signInbox signs with the SDK's default credentials chain when it finds credentials.
-func signInbox(ctx context.Context, req *http.Request) error {
+// signCgip signs with the SDK's default credentials chain when it finds credentials.
+func signCgip(ctx context.Context, req *http.Request, body []byte) error {
 	// No instance-metadata lookups: on a laptop or CI runner they only add timeouts.
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	if err != nil || cfg.Credentials == nil {
@@ -185,6 +195,6 @@ func signInbox(ctx context.Context, req *http.Request) error {
 	if region == "" {
 		region = "us-east-1"
 	}
-	sum := sha256.Sum256(nil)
+	sum := sha256.Sum256(body)
 	return v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "cgip", region, time.Now())
 }

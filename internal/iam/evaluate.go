@@ -21,23 +21,40 @@ type Request struct {
 // explicit Deny in any statement wins; otherwise an Allow is needed; otherwise the request is
 // implicitly denied.
 func Evaluate(policies []*Policy, req Request) Decision {
-	allowed := false
+	d := ImplicitDeny
 	for _, p := range policies {
 		if p == nil {
 			continue
 		}
-		for i := range p.Statements {
-			s := &p.Statements[i]
-			if !s.applies(&req) {
-				continue
-			}
-			if s.Effect == EffectDeny {
-				return ExplicitDeny
-			}
-			allowed = true
+		if d = d.combine(decide(p.Statements, func(s *Statement) bool { return s.applies(&req) })); d == ExplicitDeny {
+			return d
 		}
 	}
-	if allowed {
+	return d
+}
+
+// decide applies the deny-wins rule to the statements that match.
+func decide(stmts []Statement, matches func(*Statement) bool) Decision {
+	d := ImplicitDeny
+	for i := range stmts {
+		s := &stmts[i]
+		if !matches(s) {
+			continue
+		}
+		if s.Effect == EffectDeny {
+			return ExplicitDeny
+		}
+		d = Allow
+	}
+	return d
+}
+
+// combine is the decision over two sets of statements: a deny anywhere wins, then an allow.
+func (d Decision) combine(o Decision) Decision {
+	if d == ExplicitDeny || o == ExplicitDeny {
+		return ExplicitDeny
+	}
+	if d == Allow || o == Allow {
 		return Allow
 	}
 	return ImplicitDeny
@@ -51,8 +68,12 @@ func (s *Statement) applies(req *Request) bool {
 	if matchAnyPattern(s.resources, req.Resource, req.Context) == s.notResource {
 		return false
 	}
+	return s.conditionsHold(req.Context)
+}
+
+func (s *Statement) conditionsHold(ctx map[string][]string) bool {
 	for i := range s.conditions {
-		if !s.conditions[i].eval(req.Context) {
+		if !s.conditions[i].eval(ctx) {
 			return false
 		}
 	}
@@ -115,10 +136,17 @@ func requestContext(ctx context.Context, p *Principal, now time.Time) map[string
 	m["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
 	m["aws:PrincipalAccount"] = []string{p.AccountID}
 	m["aws:PrincipalArn"] = []string{p.ARN}
-	// arn:aws:iam::<account>:user/<path>/<name>: aws:username is the last path element.
-	if _, res, ok := strings.Cut(p.ARN, ":user/"); ok {
-		m["aws:username"] = []string{res[strings.LastIndexByte(res, '/')+1:]}
+	if p.UserID != "" {
+		m["aws:userid"] = []string{p.UserID}
+	}
+	switch {
+	case p.Root:
+		m["aws:PrincipalType"] = []string{"Account"}
+	case p.Kind == KindUser:
+		m["aws:username"] = []string{p.Name}
 		m["aws:PrincipalType"] = []string{"User"}
+	case p.Kind == KindRole:
+		m["aws:PrincipalType"] = []string{"AssumedRole"}
 	}
 	for k, v := range extra {
 		for mk := range m { // keys are case-insensitive: the caller's spelling replaces ours

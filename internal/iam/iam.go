@@ -8,10 +8,22 @@ import (
 // Principal is an authenticated caller.
 type Principal struct {
 	AccountID   string
-	ARN         string // arn:aws:iam::<account>:root
+	ARN         string // arn:aws:iam::<account>:root, ...:user/<name>, arn:aws:sts::<account>:assumed-role/<role>/<session>
 	AccessKeyID string
 	Root        bool
+	// Kind and Name say whose policies apply: KindUser or KindRole and its name ("" for root).
+	Kind string
+	Name string
+	// UserID is aws:userid: the account id for root, AIDA... for a user, AROA...:<session>
+	// for an assumed role.
+	UserID string
 }
+
+// Principal kinds.
+const (
+	KindUser = "user"
+	KindRole = "role"
+)
 
 // RootPrincipal is the root identity of an account.
 func RootPrincipal(accountID, accessKeyID string) *Principal {
@@ -20,6 +32,7 @@ func RootPrincipal(accountID, accessKeyID string) *Principal {
 		ARN:         fmt.Sprintf("arn:aws:iam::%s:root", accountID),
 		AccessKeyID: accessKeyID,
 		Root:        true,
+		UserID:      accountID,
 	}
 }
 

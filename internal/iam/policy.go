@@ -65,10 +65,24 @@ type Statement struct {
 	notResource bool
 	resources   []pattern
 	conditions  []condition
+
+	// Trust policies only: principal identifiers ("*", "AWS:<arn>", "Service:<name>").
+	notPrincipal bool
+	principals   []string
 }
 
 // ParsePolicy parses an identity-based policy document. Errors are *PolicyError.
 func ParsePolicy(document string) (*Policy, error) {
+	return parse(document, false)
+}
+
+// ParseTrustPolicy parses a role's trust policy (AssumeRolePolicyDocument): every statement
+// names a Principal (or NotPrincipal) and none a Resource. Errors are *PolicyError.
+func ParseTrustPolicy(document string) (*Policy, error) {
+	return parse(document, true)
+}
+
+func parse(document string, trust bool) (*Policy, error) {
 	top, err := decodeObject([]byte(document))
 	if err != nil {
 		return nil, malformed(msgSyntax)
@@ -113,7 +127,7 @@ func ParsePolicy(document string) (*Policy, error) {
 	vars := p.Version == Version2012
 	sids := map[string]bool{}
 	for _, raw := range stmts {
-		s, err := parseStatement(raw, vars)
+		s, err := parseStatement(raw, vars, trust)
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +151,7 @@ func MustParsePolicy(document string) *Policy {
 	return p
 }
 
-func parseStatement(raw json.RawMessage, vars bool) (Statement, error) {
+func parseStatement(raw json.RawMessage, vars, trust bool) (Statement, error) {
 	var s Statement
 	obj, err := decodeObject(raw)
 	if err != nil {
@@ -147,7 +161,9 @@ func parseStatement(raw json.RawMessage, vars bool) (Statement, error) {
 		switch k {
 		case "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition":
 		case "Principal", "NotPrincipal":
-			return s, malformed(msgPrincipal)
+			if !trust {
+				return s, malformed(msgPrincipal)
+			}
 		default:
 			return s, malformed(msgSyntax)
 		}
@@ -210,29 +226,12 @@ func parseStatement(raw json.RawMessage, vars bool) (Statement, error) {
 		s.actions = append(s.actions, compilePattern(a, true, false, true))
 	}
 
-	// Resource / NotResource: exactly one.
-	resources, notResources := obj["Resource"], obj["NotResource"]
-	if resources != nil && notResources != nil {
-		return s, malformed(msgSyntax)
-	}
-	if notResources != nil {
-		resources, s.notResource = notResources, true
-	}
-	if resources == nil {
-		return s, malformed(msgNoResources)
-	}
-	if list, err = stringOrList(resources); err != nil {
-		return s, err
-	}
-	if len(list) == 0 {
-		return s, malformed(msgNoResources)
-	}
-	for _, r := range list {
-		if err := checkResource(r); err != nil {
+	if trust {
+		if err := s.parsePrincipals(obj); err != nil {
 			return s, err
 		}
-		// Resource ARNs match case-sensitively.
-		s.resources = append(s.resources, compilePattern(r, true, vars, false))
+	} else if err := s.parseResources(obj, vars); err != nil {
+		return s, err
 	}
 
 	if raw, ok := obj["Condition"]; ok {
@@ -241,6 +240,35 @@ func parseStatement(raw json.RawMessage, vars bool) (Statement, error) {
 		}
 	}
 	return s, nil
+}
+
+func (s *Statement) parseResources(obj map[string]json.RawMessage, vars bool) error {
+	// Resource / NotResource: exactly one.
+	resources, notResources := obj["Resource"], obj["NotResource"]
+	if resources != nil && notResources != nil {
+		return malformed(msgSyntax)
+	}
+	if notResources != nil {
+		resources, s.notResource = notResources, true
+	}
+	if resources == nil {
+		return malformed(msgNoResources)
+	}
+	list, err := stringOrList(resources)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return malformed(msgNoResources)
+	}
+	for _, r := range list {
+		if err := checkResource(r); err != nil {
+			return err
+		}
+		// Resource ARNs match case-sensitively.
+		s.resources = append(s.resources, compilePattern(r, true, vars, false))
+	}
+	return nil
 }
 
 // checkResource accepts `*`, ARNs and wildcarded ARN prefixes ("arn:aws:cognito-idp:*").

@@ -385,7 +385,7 @@ func TestParseAccepts(t *testing.T) {
 }
 
 func TestPolicyAuthorizer(t *testing.T) {
-	user := &Principal{AccountID: "123456789012", ARN: "arn:aws:iam::123456789012:user/ops/alice", AccessKeyID: "AKIA"}
+	user := &Principal{AccountID: "123456789012", ARN: "arn:aws:iam::123456789012:user/ops/alice", AccessKeyID: "AKIA", Kind: KindUser, Name: "alice", UserID: "AIDAEXAMPLE"}
 	policies := []*Policy{MustParsePolicy(`{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"cognito-idp:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"alice"}}},
 		{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},
@@ -414,7 +414,7 @@ func TestPolicyAuthorizer(t *testing.T) {
 		t.Errorf("root consulted policies")
 	}
 	check(ctx, nil, "cognito-idp:ListUsers", ImplicitDeny)
-	check(ctx, user, "cognito-idp:ListUsers", Allow) // aws:username derived from the ARN
+	check(ctx, user, "cognito-idp:ListUsers", Allow) // aws:username is the user's name
 	check(ctx, user, "s3:ListBuckets", ImplicitDeny)
 	check(WithConditionContext(ctx, map[string][]string{"aws:securetransport": {"false"}}), user, "cognito-idp:ListUsers", ExplicitDeny)
 	a.Now = func() time.Time { return time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC) }

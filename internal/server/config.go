@@ -22,6 +22,8 @@ type Config struct {
 	// MasterKey is the base64 key that seals secrets at rest; empty means the key file in
 	// DataDir (created on first start), or an ephemeral key with Memory.
 	MasterKey string
+	// Now is the clock STS sessions expire by (time.Now when nil; tests move it forward).
+	Now func() time.Time
 	// RootAccessKeyID and RootSecretAccessKey fix the root credential; empty means the stored
 	// one (generated and printed once on first start).
 	RootAccessKeyID     string

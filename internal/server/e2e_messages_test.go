@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -28,9 +29,24 @@ import (
 // inbox reads GET /_cgip/messages, signed by the root identity for the service "cgip".
 func (ts *testServer) inbox(t *testing.T, q url.Values) []courier.InboxMessage {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/_cgip/messages?"+q.Encode(), nil)
-	sum := sha256.Sum256(nil)
-	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: testAccessKey, SecretAccessKey: testSecretKey},
+	status, body := ts.cgipRequest(t, http.MethodGet, "/_cgip/messages?"+q.Encode(), nil, testAccessKey, testSecretKey)
+	if status != 200 {
+		t.Fatalf("inbox: %d %s", status, body)
+	}
+	var out struct{ Messages []courier.InboxMessage }
+	if err := json.Unmarshal(body, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Messages
+}
+
+// cgipRequest sends a request to cgip's own endpoints (/_cgip/...), signed for the service
+// "cgip", and returns the status and body.
+func (ts *testServer) cgipRequest(t *testing.T, method, path string, body []byte, ak, sk string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, ts.URL+path, bytes.NewReader(body))
+	sum := sha256.Sum256(body)
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: ak, SecretAccessKey: sk},
 		req, hex.EncodeToString(sum[:]), "cgip", "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -39,15 +55,8 @@ func (ts *testServer) inbox(t *testing.T, q url.Values) []courier.InboxMessage {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("inbox: %d %s", resp.StatusCode, body)
-	}
-	var out struct{ Messages []courier.InboxMessage }
-	if err := json.Unmarshal(body, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out.Messages
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
 }
 
 func TestInvitationArrivesInTheInbox(t *testing.T) {

@@ -2,14 +2,12 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
-	"github.com/cgip/cgip/internal/api"
-	"github.com/cgip/cgip/internal/iam"
+	"github.com/cgip/cgip/internal/principals"
 	"github.com/cgip/cgip/internal/seal"
 	"github.com/cgip/cgip/internal/store"
 )
@@ -19,19 +17,6 @@ const rootSecretName = "root-credential"
 type rootCredential struct {
 	AccessKeyID     string
 	SecretAccessKey string
-}
-
-// rootCredentials answers access-key lookups for the one root identity of the account.
-type rootCredentials struct {
-	cred      rootCredential
-	accountID string
-}
-
-func (r *rootCredentials) LookupAccessKey(_ context.Context, id string) (string, *iam.Principal, error) {
-	if subtle.ConstantTimeCompare([]byte(id), []byte(r.cred.AccessKeyID)) != 1 {
-		return "", nil, api.ErrUnknownAccessKey
-	}
-	return r.cred.SecretAccessKey, iam.RootPrincipal(r.accountID, id), nil
 }
 
 // loadRootCredential uses the configured key pair, or the stored one, or generates, stores
@@ -55,7 +40,7 @@ func loadRootCredential(ctx context.Context, cfg *Config, st store.Store, sealer
 	if !errors.Is(err, store.ErrNotFound) {
 		return rootCredential{}, err
 	}
-	fresh := rootCredential{AccessKeyID: newAccessKeyID(), SecretAccessKey: newSecretAccessKey()}
+	fresh := rootCredential{AccessKeyID: principals.NewAccessKeyID(), SecretAccessKey: principals.NewSecretAccessKey()}
 	pt, _ := json.Marshal(fresh)
 	stored, err := st.PutSecretIfAbsent(ctx, rootSecretName, sealer.Seal(pt, rootSecretName))
 	if err != nil {

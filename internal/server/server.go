@@ -14,6 +14,8 @@ import (
 
 	"github.com/cgip/cgip/internal/api"
 	"github.com/cgip/cgip/internal/courier"
+	"github.com/cgip/cgip/internal/iamapi"
+	"github.com/cgip/cgip/internal/principals"
 	"github.com/cgip/cgip/internal/seal"
 	"github.com/cgip/cgip/internal/store"
 	"github.com/cgip/cgip/internal/store/sqlstore"
@@ -32,6 +34,8 @@ type Server struct {
 	inbox    *api.Inbox
 	courier  *courier.Courier
 	tokens   *tokens.Issuer
+	iam      *iamapi.Handler
+	accounts http.Handler
 	listener net.Listener
 	http     *http.Server
 	log      *slog.Logger
@@ -91,15 +95,23 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
-	pools := userpool.New(userpool.Config{Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok,
+	princ := principals.New(principals.Config{Store: st, Sealer: sealer, AccountID: cfg.AccountID, Now: cfg.Now,
+		Root: principals.RootKey{AccessKeyID: root.AccessKeyID, SecretAccessKey: root.SecretAccessKey}})
+	var smsRoles userpool.SMSRoles = princ
+	if cfg.Dev {
+		smsRoles = nil // --dev accepts anything, SMS roles included
+	}
+	pools := userpool.New(userpool.Config{SMSRoles: smsRoles, Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok,
 		Triggers: trig, RecoveryRate: cfg.RecoveryRate})
 	apiCfg := api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
-		Credentials: &rootCredentials{cred: root, accountID: cfg.AccountID},
-		Logger:      log, CORSOrigin: cfg.CORSOrigin,
+		Authenticator: princ, Authorizer: princ.Authorizer(), Tags: pools,
+		Logger: log, CORSOrigin: cfg.CORSOrigin,
 	}
 	a := api.New(apiCfg, pools)
-	s := &Server{cfg: cfg, store: st, api: a, inbox: api.NewInbox(apiCfg, cour), courier: cour, tokens: tok, listener: ln, log: log}
+	s := &Server{cfg: cfg, store: st, api: a, inbox: api.NewInbox(apiCfg, cour), courier: cour, tokens: tok, listener: ln, log: log,
+		iam:      iamapi.New(iamapi.Config{Principals: princ, Dev: cfg.Dev, DevAccountID: cfg.AccountID, Logger: log}),
+		accounts: iamapi.NewAccounts(princ, cfg.Dev)}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -136,7 +148,14 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/_cgip/messages", s.inbox)
 	mux.HandleFunc("GET /{poolId}/.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /{poolId}/.well-known/openid-configuration", s.discovery)
-	mux.Handle("/", s.api)
+	mux.Handle("/_cgip/accounts", s.accounts)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if iamapi.Accepts(r) {
+			s.iam.ServeHTTP(w, r)
+			return
+		}
+		s.api.ServeHTTP(w, r)
+	})
 	return mux
 }
 

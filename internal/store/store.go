@@ -88,6 +88,7 @@ type Tx interface {
 	UserTx
 	OutboxTx
 	AuthTx
+	IAMTx
 }
 
 // Store is a backend. InTx runs fn in one transaction, retrying it on serialization

@@ -56,11 +56,19 @@ func (s *Service) send(ctx context.Context, tx store.Tx, p *pool, u *store.User,
 		AccountID: p.rec.AccountID, PoolID: p.rec.ID, Username: u.Username, Kind: kind, Channel: channel, Code: code,
 	}
 	if channel == courier.Email {
+		if s.smsRoles != nil {
+			if err := checkEmailIdentity(p.rec.AccountID, p.doc.Pool.EmailConfiguration); err != nil {
+				return err
+			}
+		}
 		m.To = u.Attributes["email"]
 		m.Subject = t.EmailSubject
 		m.Body = courier.Render(t.EmailBody, u.Username, code)
 		p.emailSender(&m)
 	} else {
+		if err := s.checkSMSRole(ctx, tx, p.rec.AccountID, p.doc.Pool.SmsConfiguration); err != nil {
+			return err
+		}
 		m.To = u.Attributes["phone_number"]
 		m.Body = courier.Render(t.SMS, u.Username, code)
 	}

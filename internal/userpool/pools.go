@@ -44,6 +44,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *model.CreateUserPoolRe
 	if err := checkPoolSettings(&up, true); err != nil {
 		return nil, err
 	}
+	if err := s.checkSending(ctx, sc.AccountID, &up); err != nil {
+		return nil, err
+	}
 	applyPoolDefaults(&up)
 	now := s.now()
 	p := &pool{doc: poolDoc{Pool: up}, rec: &store.UserPool{
@@ -113,6 +116,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *model.UpdateUserPoolRe
 		// cfn-coverage #1176: MFA cannot be switched ON by UpdateUserPool.
 		if *next.MfaConfiguration == model.UserPoolMfaTypeOn && *old.MfaConfiguration != model.UserPoolMfaTypeOn {
 			return apierr.InvalidParameter("Cannot turn MFA functionality ON, once the user pool has been created.")
+		}
+		if err := s.checkSending(ctx, p.rec.AccountID, &next); err != nil {
+			return err
 		}
 		p.doc.Pool = next
 		return nil

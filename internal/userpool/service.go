@@ -27,6 +27,8 @@ type Config struct {
 	Tokens Tokens
 	// Triggers invokes the pools' Lambda triggers (nil: pools' LambdaConfig is ignored).
 	Triggers Triggers
+	// SMSRoles checks pools' SMS roles and email identities (nil: no checks, as in --dev).
+	SMSRoles SMSRoles
 	// RecoveryRate is the account-recovery quota in requests a second per account (default 30).
 	RecoveryRate float64
 	// TimingFloor is the least time an answer that could reveal whether a user exists takes, for
@@ -47,6 +49,7 @@ type Service struct {
 
 	tokens      Tokens
 	triggers    Triggers
+	smsRoles    SMSRoles
 	recovery    recoveryLimiter
 	timingFloor time.Duration
 }
@@ -69,7 +72,8 @@ func New(cfg Config) *Service {
 	return &Service{
 		st: cfg.Store, sealer: cfg.Sealer, hashParams: params, courier: cfg.Courier,
 		recovery: recoveryLimiter{perSec: cfg.RecoveryRate}, timingFloor: cfg.TimingFloor, tokens: cfg.Tokens, triggers: cfg.Triggers,
-		now: func() time.Time { return now().UTC().Truncate(time.Millisecond) },
+		smsRoles: cfg.SMSRoles,
+		now:      func() time.Time { return now().UTC().Truncate(time.Millisecond) },
 	}
 }
 

@@ -2,11 +2,13 @@ package userpool
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"strings"
 
 	"github.com/cgip/cgip/internal/apierr"
 	"github.com/cgip/cgip/internal/model"
+	"github.com/cgip/cgip/internal/store"
 )
 
 // maxTags is the AWS limit of tags on one resource.
@@ -15,7 +17,12 @@ const maxTags = 50
 // poolIDFromARN returns the pool id an ARN names when it is a user pool ARN of the caller's
 // account and region.
 func poolIDFromARN(sc Scope, arn string) (string, bool) {
-	prefix := "arn:aws:cognito-idp:" + sc.Region + ":" + sc.AccountID + ":userpool/"
+	return PoolIDFromARN(sc.Region, sc.AccountID, arn)
+}
+
+// PoolIDFromARN returns the pool id a user pool ARN of that region and account names.
+func PoolIDFromARN(region, accountID, arn string) (string, bool) {
+	prefix := "arn:aws:cognito-idp:" + region + ":" + accountID + ":userpool/"
 	id, ok := strings.CutPrefix(arn, prefix)
 	return id, ok && id != ""
 }
@@ -76,4 +83,17 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *model.ListTagsFor
 		tags = map[string]string{}
 	}
 	return &model.ListTagsForResourceResponse{Tags: tags}, nil
+}
+
+// ResourceTags returns the tags of a pool of the given account for IAM's aws:ResourceTag
+// condition keys; nil when there is no such pool (the operation then answers for itself).
+func (s *Service) ResourceTags(ctx context.Context, region, accountID, poolID string) (map[string]string, error) {
+	rec, err := s.st.GetUserPool(ctx, region, poolID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.AccountID != accountID) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rec.Tags, nil
 }

@@ -18,4 +18,7 @@
 // Signing keys and refresh tokens (known by their hash only) hang off their pool, and refresh
 // tokens also off their user, through ON DELETE CASCADE: DeleteUser and DeleteUserPool take a
 // user's tokens with them in their one statement.
+// IAM entities (iam_* tables) are keyed by account and lower-cased name, keep the spelling given,
+// and are independent of the pools; PolicyDocuments reads a principal's inline and attached
+// documents in one UNION ALL over primary keys, since it runs on every authorized request.
 package sqlstore

@@ -57,6 +57,29 @@ import (
 //     RevokeUserRefreshTokens counts expired tokens that were not revoked, and is 0 for a missing
 //     user or pool; a zero revocation time is now; FindRefreshTokenByOrigin returns the newest
 //     token of the origin in that pool, revoked or not, and nothing for the empty origin.
+//   - IAM user and role names are unique per account without regard to case (a user and a role,
+//     or principals of two accounts, may share a name); every lookup by a user or role name
+//     (Get*, Delete*, UpdateRoleTrustPolicy, an access key's user, PrincipalRef.Name) ignores
+//     case, and the spelling given at creation comes back (an access key's UserName and an inline
+//     policy's Principal.Name as written with them); ListIAMUsers and ListRoles order by the
+//     lower-cased name, bytewise, and page after a lower-cased name; ListAccounts orders by id;
+//   - deleting an IAM user or role does not fail because of its keys, inline policies or
+//     attachments, and leaves them in place;
+//   - an access key id is unique across accounts; Secret comes back byte for byte;
+//     ListAccessKeys lists oldest first (keys of the same instant by id), and with userName ""
+//     the account root's keys only; SetAccessKeyActive and DeleteAccessKey of a key of another
+//     account or user (the root included) are ErrNotFound, setting the status a key has is not;
+//   - inline policy names are case-sensitive; PutInlinePolicy replaces the document;
+//     ListInlinePolicies orders by name, bytewise;
+//   - a managed policy's ARN is unique across accounts (and compares exactly), its name within
+//     the account; ListManagedPolicies orders by name, bytewise, and pages after a name;
+//     AttachmentCount counts the users and roles the policy is attached to in every read;
+//     attaching twice is one attachment; DeleteManagedPolicy of a policy still attached deletes
+//     its attachments; ListAttachedPolicies orders by name, bytewise; no IAM write looks up the
+//     principal (nor the account);
+//   - PolicyDocuments returns the principal's inline documents by name, then its attached ones by
+//     name (bytewise, a policy of another account's among them), and nothing for a principal
+//     without policies.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests := []struct {
 		name string
@@ -91,7 +114,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Ping", testPing},
 		{"CanceledContext", testCanceledContext},
 	}
-	for _, tc := range slices.Concat(tests, userTests, outboxTests, authTests, cleanupTests) {
+	for _, tc := range slices.Concat(tests, userTests, outboxTests, authTests, cleanupTests, iamTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
 			if s == nil {
