@@ -161,6 +161,19 @@ if AWS_ACCESS_KEY_ID=$reset_ak AWS_SECRET_ACCESS_KEY=$reset_sk iamcli create-use
 grep -qF "An error occurred (AccessDenied) when calling the CreateUser operation: User: arn:aws:iam::000000000000:user/resetter is not authorized to perform: iam:CreateUser" "$work/err" \
   || fail "iam create-user as resetter: $(cat "$work/err")"
 ok "the key may not manage IAM (AccessDenied)"
+# A role the resetter may assume (trust policy naming it, with an external id), used through STS.
+iamcli create-role --role-name pool-reader --assume-role-policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/resetter"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"ci-ext"}}}]}' >/dev/null
+iamcli put-role-policy --role-name pool-reader --policy-name describe --policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cognito-idp:DescribeUserPool","Resource":"*"}]}'
+[ "$(iamcli get-role --role-name pool-reader --query 'Role.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals."sts:ExternalId"' --output text)" = ci-ext ] \
+  || fail "get-role does not show the trust policy"
+read -r sess_ak sess_sk sess_token < <(AWS_ACCESS_KEY_ID=$reset_ak AWS_SECRET_ACCESS_KEY=$reset_sk aws sts --endpoint-url "$endpoint" assume-role \
+  --role-arn arn:aws:iam::000000000000:role/pool-reader --role-session-name ci --external-id ci-ext \
+  --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
+[ "$(AWS_ACCESS_KEY_ID=$sess_ak AWS_SECRET_ACCESS_KEY=$sess_sk AWS_SESSION_TOKEN=$sess_token cognito describe-user-pool --user-pool-id "$granted" --query UserPool.Id --output text)" = "$granted" ] \
+  || fail "the assumed role cannot describe the pool"
+ok "iam create-role / sts assume-role / the session's permissions"
 if iamcli get-user --user-name nobody 2>"$work/err"; then fail "get-user of nobody"; fi
 grep -qxF "An error occurred (NoSuchEntity) when calling the GetUser operation: The user with name nobody cannot be found." "$work/err" \
   || fail "iam get-user nobody: $(cat "$work/err")"
