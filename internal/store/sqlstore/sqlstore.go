@@ -27,6 +27,8 @@ type Store struct {
 	w   *sql.DB // writes, transactions, migrations
 	r   *sql.DB // reads outside transactions; the same pool as w except for file SQLite
 	log *slog.Logger
+	// Prepared-statement caches of w and r (SQLite only; nil for PostgreSQL).
+	wc, rc *stmtCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -82,6 +84,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err := s.init(ctx, t); err != nil {
 		_ = s.Close()
 		return nil, err
+	}
+	if s.d == sqliteDialect {
+		s.wc = newStmtCache(s.w)
+		s.rc = s.wc
+		if s.r != s.w {
+			s.rc = newStmtCache(s.r)
+		}
 	}
 	return s, nil
 }
@@ -161,6 +170,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // the WAL into the database file.
 func (s *Store) Close() error {
 	var first error
+	for _, c := range []*stmtCache{s.rc, s.wc} {
+		if c != nil {
+			c.close()
+		}
+	}
 	// The read pool first, so that the write connection is the last one and checkpoints.
 	pools := s.pools()
 	for i := len(pools) - 1; i >= 0; i-- {
@@ -242,6 +256,12 @@ var (
 
 // runTx runs fn in one transaction of db, sharing st among fn's ops.
 func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, st *txState, fn func(o ops) error) error {
+	c := s.cacheOf(db)
+	if c != nil {
+		// Queries first met inside the transaction are prepared once it has ended (the
+		// deferred Rollback below runs before this).
+		defer c.preparePending(context.WithoutCancel(ctx))
+	}
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.fail(ctx, "begin transaction", err)
@@ -252,7 +272,11 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, st *
 			_ = tx.Rollback()
 		}
 	}()
-	if err := fn(ops{q: tx, s: s, tx: st}); err != nil {
+	var q querier = tx
+	if c != nil {
+		q = cachedTx{tx, c}
+	}
+	if err := fn(ops{q: q, s: s, tx: st}); err != nil {
 		return err
 	}
 	done = true
@@ -271,10 +295,29 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, st *
 // writes that take several statements which belong together run in a transaction of their own
 // (readAll, writeAll).
 
-func (s *Store) reader() ops { return ops{q: s.r, s: s} }
+func (s *Store) reader() ops { return ops{q: s.querier(s.r, s.rc), s: s} }
 
 func (s *Store) write(ctx context.Context, op string, fn func(o ops) error) error {
-	return s.retry(ctx, op, func() error { return fn(ops{q: s.w, s: s}) })
+	return s.retry(ctx, op, func() error { return fn(ops{q: s.querier(s.w, s.wc), s: s}) })
+}
+
+// querier runs queries on db through its statement cache, if it has one.
+func (s *Store) querier(db *sql.DB, c *stmtCache) querier {
+	if c == nil {
+		return db
+	}
+	return cachedDB{db, c}
+}
+
+// cacheOf is the statement cache of one of the store's pools.
+func (s *Store) cacheOf(db *sql.DB) *stmtCache {
+	switch {
+	case s.wc != nil && db == s.w:
+		return s.wc
+	case s.rc != nil && db == s.r:
+		return s.rc
+	}
+	return nil
 }
 
 // writeAll runs a write that takes several statements in a transaction of its own, retried like
