@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+
+	"github.com/cgip/cgip/internal/admincli"
 )
 
 // Version is set at build time with -ldflags "-X github.com/cgip/cgip/internal/cli.Version=...";
@@ -20,6 +22,12 @@ Usage:
   cgip messages ...      read the inbox of messages cgip sent (cgip messages for help)
   cgip accounts create   create another account with its own root credential
   cgip demo              walk through a password reset against a throwaway in-process server
+  cgip cognito-idp admin-reset-user-password --user-pool-id ID --username NAME [options]
+                         reset a user's password, as the AWS CLI does (cgip cognito-idp help)
+  cgip Reset-CGIPUserPasswordAdmin -UserPoolId ID -Username NAME [options]
+                         the same, spelled as the AWS Tools for PowerShell cmdlet
+  cgip history list|show ID|clear
+                         the client's record of past invocations
   cgip version           print the version
 `
 
@@ -38,6 +46,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMessages(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], stdout, stderr)
+	case "cognito-idp":
+		return admincli.RunService(ctx, args[1:], stdin, stdout, stderr)
+	case "reset-cgipuserpasswordadmin", "reset-cgip-user-password-admin":
+		return admincli.RunReset(ctx, args[0], args[1:], stdin, stdout, stderr)
+	case "history":
+		return admincli.RunHistory(args[1:], stdout, stderr)
 	case "accounts":
 		return runAccounts(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
