@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"strconv"
 	"strings"
@@ -67,6 +69,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&m.Retention, "message-retention", 24*time.Hour, "how long delivered message bodies are kept (the inbox keeps its own)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060 (never expose it)")
 	if err := parseWithEnv(fs, args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -92,6 +95,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintln(stderr, "cgip serve:", err)
 		return 1
+	}
+	if *pprofAddr != "" {
+		go servePprof(*pprofAddr, logger)
 	}
 	if err := srv.Serve(ctx); err != nil {
 		fmt.Fprintln(stderr, "cgip serve:", err)
@@ -160,5 +166,19 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	default:
 		return nil, fmt.Errorf("--log-format %q: want text or json", format)
+	}
+}
+
+// servePprof serves the profiler on its own listener, apart from the API: profiles are how the
+// performance work finds where time goes (go tool pprof http://ADDR/debug/pprof/profile).
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("pprof listener failed", "addr", addr, "error", err)
 	}
 }

@@ -175,8 +175,11 @@ func (s *Service) ListUserPools(ctx context.Context, in *model.ListUserPoolsRequ
 func (s *Service) modifyPool(ctx context.Context, id string, change func(p *pool) error) (*pool, error) {
 	var p *pool
 	err := retryOnConflict(ctx, func() error {
-		var err error
-		if p, err = s.getPool(ctx, s.st, id); err != nil {
+		rec, err := s.poolRecord(ctx, s.st, id)
+		if err != nil {
+			return err
+		}
+		if p, err = decodePool(rec); err != nil { // a private copy: change may write into it
 			return err
 		}
 		if err := change(p); err != nil {
@@ -191,17 +194,23 @@ func (s *Service) modifyPool(ctx context.Context, id string, change func(p *pool
 	return p, err
 }
 
-// getPool loads a pool of the caller's account and region, or ResourceNotFoundException.
+// getPool loads a pool of the caller's account and region, or ResourceNotFoundException. Its
+// settings document may be shared with other requests: read it, never write into it.
 func (s *Service) getPool(ctx context.Context, tx store.Tx, id string) (*pool, error) {
+	rec, err := s.poolRecord(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.pools.decode(rec)
+}
+
+func (s *Service) poolRecord(ctx context.Context, tx store.Tx, id string) (*store.UserPool, error) {
 	sc := scopeFrom(ctx)
 	rec, err := tx.GetUserPool(ctx, sc.Region, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.AccountID != sc.AccountID) {
 		return nil, apierr.PoolNotFound(id)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return decodePool(rec)
+	return rec, err
 }
 
 func decodePool(rec *store.UserPool) (*pool, error) {

@@ -50,6 +50,7 @@ type Service struct {
 	tokens      Tokens
 	triggers    Triggers
 	smsRoles    SMSRoles
+	pools       poolCache
 	recovery    recoveryLimiter
 	timingFloor time.Duration
 }

@@ -1,0 +1,35 @@
+package userpool
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cgip/cgip/internal/store"
+)
+
+// A cached document is used only for the very record version it was decoded from: a change
+// written by any node bumps Version and is decoded afresh.
+func TestPoolCacheFollowsVersion(t *testing.T) {
+	var c poolCache
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rec := func(version int64, config string) *store.UserPool {
+		return &store.UserPool{ID: "us-east-1_abc", CreatedAt: created, Version: version, Config: []byte(config)}
+	}
+	p, err := c.decode(rec(1, `{"Pool":{"MfaConfiguration":"OFF"}}`))
+	if err != nil || *p.doc.Pool.MfaConfiguration != "OFF" {
+		t.Fatalf("first decode: %v, %v", p, err)
+	}
+	// Same version: served from the cache (the stale bytes prove it is not decoded again).
+	if p, _ := c.decode(rec(1, `not json`)); p == nil || *p.doc.Pool.MfaConfiguration != "OFF" {
+		t.Fatal("same version was decoded again")
+	}
+	if p, err := c.decode(rec(2, `{"Pool":{"MfaConfiguration":"OPTIONAL"}}`)); err != nil || *p.doc.Pool.MfaConfiguration != "OPTIONAL" {
+		t.Fatalf("a new version was not decoded: %v, %v", p, err)
+	}
+	// A pool deleted and created again under the same id is another pool.
+	r := rec(2, `{"Pool":{"MfaConfiguration":"ON"}}`)
+	r.CreatedAt = created.Add(time.Hour)
+	if p, err := c.decode(r); err != nil || *p.doc.Pool.MfaConfiguration != "ON" {
+		t.Fatalf("a recreated pool was served stale: %v, %v", p, err)
+	}
+}
