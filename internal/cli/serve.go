@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return nil
 	})
 	fs.StringVar(&m.SMSOriginationNumber, "sms-origination-number", "", "origination identity; US numbers (+1) receive no SMS without one")
-	fs.IntVar(&m.DailyEmailLimit, "email-daily-limit", 50, "messages a day per account from the built-in sender (COGNITO_DEFAULT)")
+	fs.IntVar(&m.DailyEmailLimit, "email-daily-limit", 50, "messages a day per account from the built-in sender (COGNITO_DEFAULT); negative: no limit")
 	fs.IntVar(&m.MaxAttempts, "message-max-attempts", 5, "delivery attempts before a message fails")
 	fs.DurationVar(&m.Retention, "message-retention", 24*time.Hour, "how long delivered message bodies are kept (the inbox keeps its own)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")

@@ -43,7 +43,8 @@ type Config struct {
 	Inbox   bool                // also keep every message readable in the inbox
 	SMSRule SMSRules
 
-	// DailyEmailLimit caps the built-in sender per account and UTC day (Cognito: 50).
+	// DailyEmailLimit caps the built-in sender per account and UTC day (0: Cognito's 50;
+	// negative: no cap).
 	DailyEmailLimit int
 	MaxAttempts     int           // then a message fails (default 5)
 	Retention       time.Duration // delivered bodies are purged after this (default 24 h)
@@ -153,12 +154,15 @@ func (c *Courier) Enqueue(ctx context.Context, tx store.Tx, m Message) error {
 		}
 		if !m.Developer {
 			rec.QuotaKey = "cognito-default:" + m.AccountID
+		}
+		if !m.Developer && c.cfg.DailyEmailLimit > 0 {
 			day := now.Truncate(24 * time.Hour)
-			n, err := tx.CountMessages(ctx, rec.QuotaKey, day)
+			limit := int64(c.cfg.DailyEmailLimit)
+			n, err := tx.CountMessages(ctx, rec.QuotaKey, day, limit)
 			if err != nil {
 				return err
 			}
-			if n >= int64(c.cfg.DailyEmailLimit) {
+			if n >= limit {
 				return ErrDailyEmailLimit
 			}
 		}

@@ -59,8 +59,9 @@ type OutboxTx interface {
 	EnqueueMessage(ctx context.Context, m *Message) error
 	// ListMessages lists messages newest first.
 	ListMessages(ctx context.Context, q MessageQuery) ([]Message, error)
-	// CountMessages counts the messages of a quota created at or after since.
-	CountMessages(ctx context.Context, quotaKey string, since time.Time) (int64, error)
+	// CountMessages counts the messages of a quota created at or after since, stopping at
+	// atMost (a quota check needs no more; atMost <= 0 counts them all).
+	CountMessages(ctx context.Context, quotaKey string, since time.Time, atMost int64) (int64, error)
 	// ClaimMessages leases up to n queued messages that are due (NextAttemptAt <= now) and not
 	// leased to anyone, oldest due first, for lease: until it runs out no other claim returns
 	// them. Several processes on one PostgreSQL database claim disjoint sets (SKIP LOCKED).

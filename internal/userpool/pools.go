@@ -80,7 +80,7 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *model.DescribeUserPo
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.st.CountUsers(ctx, p.rec.ID)
+	n, err := s.userCounts.count(ctx, p.rec.ID, s.now(), s.st.CountUsers)
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,7 @@ type Service struct {
 	triggers    Triggers
 	smsRoles    SMSRoles
 	pools       poolCache
+	userCounts  userCounts
 	recovery    recoveryLimiter
 	timingFloor time.Duration
 }

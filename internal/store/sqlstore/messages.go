@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ WHERE EXISTS (SELECT 1 FROM user_pools WHERE id = $2)
 ON CONFLICT DO NOTHING`
 	sqlMessageExists = `SELECT 1 FROM messages WHERE id = $1`
 	sqlListMessages  = `SELECT ` + messageColumns + ` FROM messages`
-	sqlCountMessages = `SELECT COUNT(*) FROM messages WHERE quota_key = $1 AND created_at >= $2`
+	sqlCountMessages = `SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE quota_key = $1 AND created_at >= $2 LIMIT $3) AS q`
 
 	// sqlClaimDue picks the seq of up to $3 queued messages that are due at $1 and not leased,
 	// oldest due first (an index range of messages_due). The dialects complete it: PostgreSQL
@@ -139,9 +140,12 @@ func listMessagesQuery(q store.MessageQuery) (string, []any) {
 }
 
 // CountMessages counts the messages of quotaKey created at or after since.
-func (o ops) CountMessages(ctx context.Context, quotaKey string, since time.Time) (int64, error) {
+func (o ops) CountMessages(ctx context.Context, quotaKey string, since time.Time, atMost int64) (int64, error) {
+	if atMost <= 0 {
+		atMost = math.MaxInt64
+	}
 	var n int64
-	if err := o.q.QueryRowContext(ctx, sqlCountMessages, quotaKey, dbTime(since)).Scan(&n); err != nil {
+	if err := o.q.QueryRowContext(ctx, sqlCountMessages, quotaKey, dbTime(since), atMost).Scan(&n); err != nil {
 		return 0, o.fail(ctx, "count messages", err)
 	}
 	return n, nil

@@ -104,7 +104,7 @@ func messagePlans(s *Store, pool string, now time.Time) []messagePlan {
 	return []messagePlan{
 		{"claim", s.d.claimMessages, []any{now, now.Add(time.Minute), int64(25), "token"},
 			"SEARCH messages USING INDEX messages_due (next_attempt_at<?)", "messages_due", false},
-		{"count quota", sqlCountMessages, []any{"email:3", now.Add(-24 * time.Hour)},
+		{"count quota", sqlCountMessages, []any{"email:3", now.Add(-24 * time.Hour), int64(50)},
 			"SEARCH messages USING COVERING INDEX messages_quota_created (quota_key=? AND created_at>?)", "messages_quota_created", false},
 		{"list inbox", inboxSQL, inboxArgs,
 			"SEARCH messages USING INDEX messages_inbox_created (inbox=?)", "messages_inbox_created", false},

@@ -17,6 +17,7 @@ func sqlitePlan(t *testing.T, db *sql.DB, name, query string, args []any) string
 	}
 	defer rows.Close()
 	var plan []string
+	coroutines := map[string]bool{} // a subquery's own output may be scanned: it is what the subquery read
 	for rows.Next() {
 		var id, parent, unused int
 		var detail string
@@ -24,7 +25,11 @@ func sqlitePlan(t *testing.T, db *sql.DB, name, query string, args []any) string
 			t.Fatal(err)
 		}
 		plan = append(plan, detail)
-		if strings.HasPrefix(detail, "SCAN") || strings.Contains(detail, "TEMP B-TREE") {
+		if co, ok := strings.CutPrefix(detail, "CO-ROUTINE "); ok {
+			coroutines[co] = true
+		}
+		scanned, isScan := strings.CutPrefix(detail, "SCAN ")
+		if (isScan && !coroutines[scanned]) || strings.Contains(detail, "TEMP B-TREE") {
 			t.Errorf("%s: plan step %q scans or sorts", name, detail)
 		}
 	}

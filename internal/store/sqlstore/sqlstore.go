@@ -482,8 +482,8 @@ func (s *Store) ListMessages(ctx context.Context, q store.MessageQuery) ([]store
 	return s.reader().ListMessages(ctx, q)
 }
 
-func (s *Store) CountMessages(ctx context.Context, quotaKey string, since time.Time) (int64, error) {
-	return s.reader().CountMessages(ctx, quotaKey, since)
+func (s *Store) CountMessages(ctx context.Context, quotaKey string, since time.Time, atMost int64) (int64, error) {
+	return s.reader().CountMessages(ctx, quotaKey, since, atMost)
 }
 
 // ClaimMessages is one statement on the write pool: on PostgreSQL it runs at READ COMMITTED,

@@ -341,7 +341,7 @@ func testMessageCountQuota(t *testing.T, s store.Store) {
 
 	count := func(tx store.Tx, key string, since time.Time) int64 {
 		t.Helper()
-		n, err := tx.CountMessages(ctx, key, since)
+		n, err := tx.CountMessages(ctx, key, since, 0)
 		noErr(t, "CountMessages", err)
 		return n
 	}
@@ -360,6 +360,12 @@ func testMessageCountQuota(t *testing.T, s store.Store) {
 	} {
 		if got := count(s, tc.key, tc.since); got != tc.want {
 			t.Errorf("CountMessages(%s, %v) = %d, want %d", tc.key, tc.since, got, tc.want)
+		}
+	}
+	// atMost stops the count: a quota check needs to know only whether the limit is reached.
+	for atMost, want := range map[int64]int64{1: 1, 3: 3, 5: 5, 6: 5} {
+		if got, err := s.CountMessages(ctx, emailQuota, time.Time{}, atMost); err != nil || got != want {
+			t.Errorf("CountMessages(atMost %d) = %d, %v; want %d", atMost, got, err, want)
 		}
 	}
 	rollback(t, s, func(tx store.Tx) {
@@ -883,7 +889,7 @@ func testMessageDeletedWithPool(t *testing.T, s store.Store) {
 	if got, want := messageIDs(listMessages(t, s, store.MessageQuery{})), ids(kept[2], kept[1], kept[0]); !slices.Equal(got, want) {
 		t.Errorf("messages after deleting a pool = %v, want %v", got, want)
 	}
-	n, err := s.CountMessages(ctx, "email:"+p.ID, time.Time{})
+	n, err := s.CountMessages(ctx, "email:"+p.ID, time.Time{}, 0)
 	noErr(t, "CountMessages", err)
 	if n != 0 {
 		t.Errorf("CountMessages of a deleted pool's quota = %d", n)

@@ -46,7 +46,7 @@ import (
 //     whose lease ran out at now (lease end <= now) is claimable; FinishMessage with a token
 //     whose lease ran out still succeeds while no other claim took the message, and an empty
 //     or already used token is ErrConflict; a zero NextAttemptAt becomes now;
-//   - CountMessages counts messages of every status; PurgeMessages keeps messages created at
+//   - CountMessages counts messages of every status, at most atMost of them when it is positive; PurgeMessages keeps messages created at
 //     exactly before.
 //   - ListSigningKeys of a missing pool is empty; keys created in the same instant list by kid
 //     (bytewise); a kid is unique per pool only; DeleteSigningKey of a missing key is ErrNotFound;
