@@ -305,18 +305,22 @@ func (a *API) authorize(ctx context.Context, op *operation, caller *Caller, in a
 }
 
 func (a *API) resource(op *operation, caller *Caller, in any) string {
-	v := reflect.ValueOf(in).Elem()
-	if op.poolIDField != nil {
-		if id, _ := v.FieldByIndex(op.poolIDField).Interface().(*string); id != nil {
-			return userpool.PoolARN(caller.Region, caller.Principal.AccountID, *id)
-		}
+	if id := inputString(in, op.poolIDField); id != nil {
+		return userpool.PoolARN(caller.Region, caller.Principal.AccountID, *id)
 	}
-	if op.resourceArnField != nil {
-		if arn, _ := v.FieldByIndex(op.resourceArnField).Interface().(*string); arn != nil {
-			return *arn
-		}
+	if arn := inputString(in, op.resourceArnField); arn != nil {
+		return *arn
 	}
 	return "*"
+}
+
+// inputString reads the *string field at index path idx of the input in (nil without one).
+func inputString(in any, idx []int) *string {
+	if idx == nil {
+		return nil
+	}
+	s, _ := reflect.ValueOf(in).Elem().FieldByIndex(idx).Interface().(*string)
+	return s
 }
 
 // toAPIError turns any handler error into what the client sees; unexpected errors are logged

@@ -45,17 +45,12 @@ func (a *API) conditionContext(ctx context.Context, op *operation, caller *Calle
 
 // poolID is the pool a request names, by UserPoolId or by a user pool ResourceArn.
 func (a *API) poolID(op *operation, caller *Caller, in any) string {
-	v := reflect.ValueOf(in).Elem()
-	if op.poolIDField != nil {
-		if id, _ := v.FieldByIndex(op.poolIDField).Interface().(*string); id != nil {
-			return *id
-		}
+	if id := inputString(in, op.poolIDField); id != nil {
+		return *id
 	}
-	if op.resourceArnField != nil {
-		if arn, _ := v.FieldByIndex(op.resourceArnField).Interface().(*string); arn != nil {
-			if id, ok := userpool.PoolIDFromARN(caller.Region, caller.Principal.AccountID, *arn); ok {
-				return id
-			}
+	if arn := inputString(in, op.resourceArnField); arn != nil {
+		if id, ok := userpool.PoolIDFromARN(caller.Region, caller.Principal.AccountID, *arn); ok {
+			return id
 		}
 	}
 	return ""
