@@ -25,6 +25,11 @@ type dialect struct {
 	// claimMessages is ClaimMessages' statement: PostgreSQL skips the rows concurrent claims
 	// hold locked (FOR UPDATE SKIP LOCKED), SQLite needs no lock (one writer at a time).
 	claimMessages string
+	// userEntries are two more columns for a user query: its index rows and its aliases as JSON
+	// objects, so that one statement (one snapshot, no transaction) reads a whole user.
+	userEntries string
+	// getUser, findUserByAlias and findUserByIndex read one whole user (see wholeUser).
+	getUser, findUserByAlias, findUserByIndex string
 }
 
 var (
@@ -40,6 +45,9 @@ var (
     applied_at INTEGER NOT NULL
 ) STRICT`,
 		claimMessages: sqlClaimMessagesSQLite,
+		userEntries: `,
+(SELECT json_group_object(ix.name, ix.value) FROM user_index ix WHERE ix.pool_id = u.pool_id AND ix.username_key = u.username_key),
+(SELECT json_group_object(al.kind, al.value) FROM user_aliases al WHERE al.pool_id = u.pool_id AND al.username_key = u.username_key)`,
 	}
 	postgresDialect = &dialect{
 		name:       "postgres",
@@ -53,8 +61,18 @@ var (
     applied_at TIMESTAMPTZ NOT NULL
 )`,
 		claimMessages: sqlClaimMessagesPostgres,
+		userEntries: `,
+(SELECT COALESCE(json_object_agg(ix.name, ix.value), '{}')::text FROM user_index ix WHERE ix.pool_id = u.pool_id AND ix.username_key = u.username_key),
+(SELECT COALESCE(json_object_agg(al.kind, al.value), '{}')::text FROM user_aliases al WHERE al.pool_id = u.pool_id AND al.username_key = u.username_key)`,
 	}
 )
+
+func init() {
+	for _, d := range []*dialect{sqliteDialect, postgresDialect} {
+		whole := func(q string) string { return strings.Replace(q, userColumns, userColumns+d.userEntries, 1) }
+		d.getUser, d.findUserByAlias, d.findUserByIndex = whole(sqlGetUser), whole(sqlFindUserByAlias), whole(sqlFindUserByIndex)
+	}
+}
 
 // sqliteBusyTimeout is how long an SQLite connection waits for another process's write lock
 // before the statement fails with SQLITE_BUSY (which InTx then retries).

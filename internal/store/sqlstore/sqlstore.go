@@ -402,20 +402,18 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	return s.writeAll(ctx, "create user", func(o ops) error { return o.CreateUser(ctx, u) })
 }
 
+// GetUser, FindUserByAlias and FindUserByIndex are one statement each (wholeUser): no
+// transaction needed.
 func (s *Store) GetUser(ctx context.Context, poolID, usernameKey string) (*store.User, error) {
-	return readAll(ctx, s, "get user", func(o ops) (*store.User, error) { return o.GetUser(ctx, poolID, usernameKey) })
+	return s.reader().GetUser(ctx, poolID, usernameKey)
 }
 
 func (s *Store) FindUserByAlias(ctx context.Context, poolID, kind, value string) (*store.User, error) {
-	return readAll(ctx, s, "find user by alias", func(o ops) (*store.User, error) {
-		return o.FindUserByAlias(ctx, poolID, kind, value)
-	})
+	return s.reader().FindUserByAlias(ctx, poolID, kind, value)
 }
 
 func (s *Store) FindUserByIndex(ctx context.Context, poolID, name, value string) (*store.User, error) {
-	return readAll(ctx, s, "find user by index", func(o ops) (*store.User, error) {
-		return o.FindUserByIndex(ctx, poolID, name, value)
-	})
+	return s.reader().FindUserByIndex(ctx, poolID, name, value)
 }
 
 func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -100,16 +102,45 @@ func (o ops) CreateUser(ctx context.Context, u *store.User) error {
 }
 
 func (o ops) GetUser(ctx context.Context, poolID, usernameKey string) (*store.User, error) {
-	return o.findUser(ctx, "get user", poolID, sqlGetUser, poolID, usernameKey)
+	return o.wholeUser(ctx, "get user", o.s.d.getUser, poolID, usernameKey)
 }
 
 func (o ops) FindUserByAlias(ctx context.Context, poolID, kind, value string) (*store.User, error) {
-	return o.findUser(ctx, "find user by alias", poolID, sqlFindUserByAlias, poolID, kind, value)
+	return o.wholeUser(ctx, "find user by alias", o.s.d.findUserByAlias, poolID, kind, value)
 }
 
 // FindUserByIndex returns the first user (by username key) whose index entry name is value.
 func (o ops) FindUserByIndex(ctx context.Context, poolID, name, value string) (*store.User, error) {
-	return o.findUser(ctx, "find user by index", poolID, sqlFindUserByIndex, poolID, name, value)
+	return o.wholeUser(ctx, "find user by index", o.s.d.findUserByIndex, poolID, name, value)
+}
+
+// wholeUser reads at most one user with its index rows and aliases in one statement (a query
+// whose columns are userColumns and the dialect's userEntries), so it needs no transaction
+// around it for a consistent read.
+func (o ops) wholeUser(ctx context.Context, op, query string, args ...any) (*store.User, error) {
+	u, err := scanWholeUser(o.q.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, o.fail(ctx, op, err)
+	}
+	return u, nil
+}
+
+func scanWholeUser(row *sql.Row) (*store.User, error) {
+	var entries [2]string
+	u, err := scanUserInto(row, &entries[0], &entries[1])
+	if err != nil {
+		return nil, err
+	}
+	if u.Index, err = decodeStrings(entries[0]); err != nil {
+		return nil, fmt.Errorf("decoding index rows of a user of pool %s: %w", u.PoolID, err)
+	}
+	if u.Aliases, err = decodeStrings(entries[1]); err != nil {
+		return nil, fmt.Errorf("decoding aliases of a user of pool %s: %w", u.PoolID, err)
+	}
+	return u, nil
 }
 
 // UpdateUser writes everything but the keys when the stored Version is u.Version, replaces the
@@ -190,18 +221,6 @@ func (o ops) CountUsers(ctx context.Context, poolID string) (int64, error) {
 		return 0, o.fail(ctx, "count users", err)
 	}
 	return n, nil
-}
-
-// findUser returns the one user the query selects, or ErrNotFound.
-func (o ops) findUser(ctx context.Context, op, poolID, query string, args ...any) (*store.User, error) {
-	us, err := o.queryUsers(ctx, op, poolID, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	if len(us) == 0 {
-		return nil, store.ErrNotFound
-	}
-	return &us[0], nil
 }
 
 // queryUsers returns the users of pool poolID that the query selects (in its order), with their
@@ -383,14 +402,18 @@ func encodeUserDocs(u *store.User) (attrs, history string, err error) {
 
 // scanUser reads the userColumns of one row; Index and Aliases are loadEntries' job. Its errors
 // are logged, so they name no user.
-func scanUser(row scanner) (*store.User, error) {
+func scanUser(row scanner) (*store.User, error) { return scanUserInto(row) }
+
+// scanUserInto scans userColumns and then any further columns into more.
+func scanUserInto(row scanner, more ...any) (*store.User, error) {
 	var (
 		u                store.User
 		attrs, history   string
 		created, updated timeScanner
 	)
-	if err := row.Scan(&u.PoolID, &u.UsernameKey, &u.Username, &u.Sub, &u.Enabled, &u.Status, &attrs,
-		&u.PasswordHash, &history, &u.Extra, &created, &updated, &u.Version); err != nil {
+	dest := append([]any{&u.PoolID, &u.UsernameKey, &u.Username, &u.Sub, &u.Enabled, &u.Status, &attrs,
+		&u.PasswordHash, &history, &u.Extra, &created, &updated, &u.Version}, more...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = created.t, updated.t

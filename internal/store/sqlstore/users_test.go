@@ -288,3 +288,20 @@ func BenchmarkListUsersEmailPrefix(b *testing.B) {
 		})
 	}
 }
+
+// A whole user (row, index rows, aliases) is one statement of primary-key searches.
+func TestWholeUserPlanSQLite(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "plan.db"), nil)
+	pool := createBenchPool(t, s)
+	createUsers(t, s, pool, 200)
+	for name, q := range map[string]struct {
+		sql  string
+		args []any
+	}{
+		"get user":           {s.d.getUser, []any{pool, "user00001"}},
+		"find user by alias": {s.d.findUserByAlias, []any{pool, "email", "user00001@example.com"}},
+		"find user by index": {s.d.findUserByIndex, []any{pool, "email", "user00001@example.com"}},
+	} {
+		sqlitePlan(t, s.r, name, q.sql, q.args) // fails on any scan or sort
+	}
+}
