@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/cgip/cgip/internal/store"
@@ -112,14 +110,7 @@ func (o ops) FindRefreshTokenByOrigin(ctx context.Context, poolID, originJTI str
 }
 
 func (o ops) getRefreshToken(ctx context.Context, op, query string, args ...any) (*store.RefreshToken, error) {
-	t, err := scanRefreshToken(o.q.QueryRowContext(ctx, query, args...))
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, store.ErrNotFound
-		}
-		return nil, o.fail(ctx, op, err)
-	}
-	return t, nil
+	return getOne(ctx, o, op, scanRefreshToken, query, args...)
 }
 
 // RevokeRefreshToken sets the token's RevokedAt to at (now, if zero) unless it is revoked

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/cgip/cgip/internal/store"
@@ -377,18 +376,6 @@ func (o ops) insertOne(ctx context.Context, op, query string, args ...any) error
 // dialects count the rows matched, also those the UPDATE left as they were.)
 func (o ops) matched(ctx context.Context, op string, res sql.Result, err error) error {
 	return o.deleted(ctx, op, res, err)
-}
-
-// getOne runs a query for one row: ErrNotFound when there is none.
-func getOne[T any](ctx context.Context, o ops, op string, scan func(scanner) (*T, error), query string, args ...any) (*T, error) {
-	v, err := scan(o.q.QueryRowContext(ctx, query, args...))
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, store.ErrNotFound
-		}
-		return nil, o.fail(ctx, op, err)
-	}
-	return v, nil
 }
 
 func scanAccount(row scanner) (*store.Account, error) {

@@ -108,14 +108,7 @@ func (o ops) CreateUserPool(ctx context.Context, p *store.UserPool) error {
 }
 
 func (o ops) GetUserPool(ctx context.Context, region, id string) (*store.UserPool, error) {
-	p, err := scanPool(o.q.QueryRowContext(ctx, sqlGetPool, id, region))
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, store.ErrNotFound
-		}
-		return nil, o.fail(ctx, "get user pool", err)
-	}
-	return p, nil
+	return getOne(ctx, o, "get user pool", scanPool, sqlGetPool, id, region)
 }
 
 // UpdateUserPool writes Name, Config, Tags and UpdatedAt (now, if zero) when the stored
@@ -177,14 +170,7 @@ func (o ops) FindClient(ctx context.Context, clientID string) (*store.Client, er
 }
 
 func (o ops) getClient(ctx context.Context, query string, args ...any) (*store.Client, error) {
-	c, err := scanClient(o.q.QueryRowContext(ctx, query, args...))
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, store.ErrNotFound
-		}
-		return nil, o.fail(ctx, "get client", err)
-	}
-	return c, nil
+	return getOne(ctx, o, "get client", scanClient, query, args...)
 }
 
 // UpdateClient writes Name, Secret, Config and UpdatedAt (now, if zero) when the stored
@@ -351,6 +337,18 @@ func (o ops) exists(ctx context.Context, query string, args ...any) (bool, error
 type scanner interface{ Scan(dest ...any) error }
 
 // queryAll runs a query and scans each of its rows.
+// getOne runs a query for one row: ErrNotFound when there is none.
+func getOne[T any](ctx context.Context, o ops, op string, scan func(scanner) (*T, error), query string, args ...any) (*T, error) {
+	v, err := scan(o.q.QueryRowContext(ctx, query, args...))
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, store.ErrNotFound
+		}
+		return nil, o.fail(ctx, op, err)
+	}
+	return v, nil
+}
+
 func queryAll[T any](ctx context.Context, o ops, op string, scan func(scanner) (*T, error), query string, args ...any) ([]T, error) {
 	rows, err := o.q.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -2,9 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -118,17 +116,10 @@ func (o ops) FindUserByIndex(ctx context.Context, poolID, name, value string) (*
 // whose columns are userColumns and the dialect's userEntries), so it needs no transaction
 // around it for a consistent read.
 func (o ops) wholeUser(ctx context.Context, op, query string, args ...any) (*store.User, error) {
-	u, err := scanWholeUser(o.q.QueryRowContext(ctx, query, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, o.fail(ctx, op, err)
-	}
-	return u, nil
+	return getOne(ctx, o, op, scanWholeUser, query, args...)
 }
 
-func scanWholeUser(row *sql.Row) (*store.User, error) {
+func scanWholeUser(row scanner) (*store.User, error) {
 	var entries [2]string
 	u, err := scanUserInto(row, &entries[0], &entries[1])
 	if err != nil {
