@@ -292,16 +292,10 @@ func (a *API) authorize(ctx context.Context, op *operation, caller *Caller, in a
 	if err != nil {
 		return err
 	}
-	switch decision {
-	case iam.Allow:
+	if decision == iam.Allow {
 		return nil
-	case iam.ExplicitDeny:
-		return apierr.AccessDenied("User: %s is not authorized to perform: %s on resource: %s with an explicit deny in an identity-based policy",
-			caller.Principal.ARN, action, resource)
-	default:
-		return apierr.AccessDenied("User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action",
-			caller.Principal.ARN, action, resource, action)
 	}
+	return apierr.AccessDenied("%s", iam.DenialMessage(caller.Principal.ARN, action, resource, decision))
 }
 
 func (a *API) resource(op *operation, caller *Caller, in any) string {

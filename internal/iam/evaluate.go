@@ -114,15 +114,17 @@ func (a *PolicyAuthorizer) Authorize(ctx context.Context, p *Principal, action, 
 	if err != nil {
 		return ImplicitDeny, err
 	}
+	return a.Decide(ctx, p, policies, action, resource), nil
+}
+
+// Decide evaluates policies the caller read itself (inside its own transaction, say) for p,
+// with the same condition keys as Authorize.
+func (a *PolicyAuthorizer) Decide(ctx context.Context, p *Principal, policies []*Policy, action, resource string) Decision {
 	now := time.Now
 	if a.Now != nil {
 		now = a.Now
 	}
-	return Evaluate(policies, Request{
-		Action:   action,
-		Resource: resource,
-		Context:  requestContext(ctx, p, now()),
-	}), nil
+	return Evaluate(policies, Request{Action: action, Resource: resource, Context: requestContext(ctx, p, now())})
 }
 
 // requestContext is the global condition keys the server knows of the principal and the time,

@@ -61,6 +61,17 @@ func (RootOnly) Authorize(_ context.Context, p *Principal, _, _ string) (Decisio
 	return ImplicitDeny, nil
 }
 
+// DenialMessage is AWS's text for a request an identity-based policy did not allow (IAM User
+// Guide, "Troubleshoot access denied error messages"); Cognito's AccessDeniedException and IAM's
+// AccessDenied both carry it.
+func DenialMessage(principalARN, action, resource string, d Decision) string {
+	why := "because no identity-based policy allows the " + action + " action"
+	if d == ExplicitDeny {
+		why = "with an explicit deny in an identity-based policy"
+	}
+	return "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource + " " + why
+}
+
 func (d Decision) String() string {
 	switch d {
 	case Allow:

@@ -56,6 +56,8 @@ func TestTrustPolicies(t *testing.T) {
 	}
 }
 
+// "Has prohibited field Resource" is what CreateRole answers for a trust policy with a
+// Resource (AWS CLI output quoted in Terraform and Stack Overflow reports).
 func TestTrustPolicyErrors(t *testing.T) {
 	for doc, want := range map[string]string{
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`:                                    "Missing required field Principal",

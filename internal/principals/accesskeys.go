@@ -27,7 +27,7 @@ func (s *Service) keyOwner(ctx context.Context, tx store.Tx, p *iam.Principal, u
 		case p.Kind == iam.KindUser:
 			userName = p.Name
 		default:
-			return "", &Error{Code: "ValidationError", Status: 400, Message: "Must specify userName when calling with non-User credentials"}
+			return "", errNoUserName
 		}
 	}
 	if err := checkName("userName", userName, 128); err != nil {

@@ -18,6 +18,10 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// errNoUserName is IAM's answer to GetUser / the access-key actions without UserName from a
+// caller that is not an IAM user (an assumed role).
+var errNoUserName = &Error{Code: "ValidationError", Status: 400, Message: "Must specify userName when calling with non-User credentials"}
+
 func noSuchEntity(format string, a ...any) *Error {
 	return &Error{Code: "NoSuchEntity", Status: 404, Message: fmt.Sprintf(format, a...)}
 }
@@ -32,16 +36,6 @@ func deleteConflict(msg string) *Error {
 
 func limitExceeded(format string, a ...any) *Error {
 	return &Error{Code: "LimitExceeded", Status: 409, Message: fmt.Sprintf(format, a...)}
-}
-
-// accessDenied is IAM's text for an identity-based denial.
-func accessDenied(p string, action, resource string, explicit bool) *Error {
-	why := "because no identity-based policy allows the " + action + " action"
-	if explicit {
-		why = "with an explicit deny in an identity-based policy"
-	}
-	return &Error{Code: "AccessDenied", Status: 403,
-		Message: "User: " + p + " is not authorized to perform: " + action + " on resource: " + resource + " " + why}
 }
 
 // Patterns of the IAM and STS API models.

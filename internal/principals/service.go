@@ -160,14 +160,18 @@ func (s *Service) Policies(ctx context.Context, p *iam.Principal) ([]*iam.Policy
 	if p.Kind == "" {
 		return nil, nil
 	}
-	docs, err := s.cfg.Store.PolicyDocuments(ctx, ref(p))
+	return s.policiesOf(ctx, s.cfg.Store, p)
+}
+
+// policiesOf reads and parses p's policy documents through tx.
+func (s *Service) policiesOf(ctx context.Context, tx store.Tx, p *iam.Principal) ([]*iam.Policy, error) {
+	docs, err := tx.PolicyDocuments(ctx, ref(p))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*iam.Policy, 0, len(docs))
 	for _, d := range docs {
-		pol := s.policies.get(d, false)
-		if pol != nil {
+		if pol := s.policies.get(d, false); pol != nil {
 			out = append(out, pol)
 		}
 	}

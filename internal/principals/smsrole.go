@@ -3,7 +3,6 @@ package principals
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/cgip/cgip/internal/iam"
 	"github.com/cgip/cgip/internal/store"
@@ -46,18 +45,13 @@ func (s *Service) CheckSMSRole(ctx context.Context, tx store.Tx, accountID, role
 	if trust == nil || iam.EvaluateTrust(trust, []string{"Service:" + CognitoServicePrincipal}, req) != iam.Allow {
 		return ErrSMSRoleTrust
 	}
-	docs, err := tx.PolicyDocuments(ctx, store.PrincipalRef{AccountID: account, Kind: store.PrincipalRole, Name: role.Name})
+	rolePrincipal := &iam.Principal{AccountID: account, ARN: assumedRoleARN(account, role.Name, "CognitoSMS"),
+		Kind: iam.KindRole, Name: role.Name, UserID: role.ID + ":CognitoSMS"}
+	policies, err := s.policiesOf(ctx, tx, rolePrincipal)
 	if err != nil {
 		return err
 	}
-	policies := make([]*iam.Policy, 0, len(docs))
-	for _, d := range docs {
-		policies = append(policies, s.policies.get(d, false))
-	}
-	d := iam.Evaluate(policies, iam.Request{Action: "sns:Publish", Resource: "*", Context: map[string][]string{
-		"aws:PrincipalAccount": {account}, "aws:PrincipalArn": {assumedRoleARN(account, role.Name, "CognitoSMS")},
-		"aws:CurrentTime": {s.cfg.Now().UTC().Format(time.RFC3339)},
-	}})
+	d := s.authz.Decide(ctx, rolePrincipal, policies, "sns:Publish", "*")
 	if d != iam.Allow {
 		return ErrSMSRoleAccess
 	}

@@ -18,7 +18,7 @@ func (s *Service) allow(ctx context.Context, p *iam.Principal, action, resource 
 	if d == iam.Allow {
 		return nil
 	}
-	return accessDenied(p.ARN, action, resource, d == iam.ExplicitDeny)
+	return &Error{Code: "AccessDenied", Status: 403, Message: iam.DenialMessage(p.ARN, action, resource, d)}
 }
 
 // Page is a Marker/MaxItems request; Next is the marker of the following page ("" at the end).
@@ -97,8 +97,7 @@ func (s *Service) GetUser(ctx context.Context, p *iam.Principal, name string) (*
 		case p.Kind == iam.KindUser:
 			name = p.Name
 		default:
-			return nil, "", &Error{Code: "ValidationError", Status: 400,
-				Message: "Must specify userName when calling with non-User credentials"}
+			return nil, "", errNoUserName
 		}
 	}
 	if err := checkName("userName", name, 128); err != nil {

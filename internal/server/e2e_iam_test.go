@@ -144,8 +144,12 @@ func TestIAMConditionsOnPoolTags(t *testing.T) {
 	}
 }
 
-// IAM's own errors, in its XML shape, through the SDK's iam client (texts: IAM API reference
-// and captured CLI output).
+// IAM's own errors, in its XML shape, through the SDK's iam client. Texts as real IAM answers
+// them, quoted in captured output: "Cannot delete entity, must delete access keys first."
+// (Terraform destroy logs), "Cannot exceed quota for AccessKeysPerUser: 2" (moto's
+// test_iam.py, LocalStack rotation notes), "The user with name X cannot be found." and the
+// validation pattern (IAM API reference, GetUser / CreateUser); the others are IAM's texts as
+// emulators reproduce them (moto).
 func TestIAMManagementErrors(t *testing.T) {
 	eachBackend(t, server.Config{}, func(t *testing.T, ts *testServer) {
 		ctx := context.Background()
@@ -315,6 +319,9 @@ func TestSTSAssumeRole(t *testing.T) {
 	_, err = sess.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: pool})
 	wantAPIError(t, err, "AccessDeniedException", "User: "+*out.AssumedRoleUser.Arn+" is not authorized to perform: cognito-idp:DeleteUserPool on resource: "+
 		poolARN(*pool)+" because no identity-based policy allows the cognito-idp:DeleteUserPool action")
+	// An assumed role is not an IAM user (text: aws-sdk-go's captured GetUser federated failure).
+	_, err = ts.iamClient(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken).GetUser(ctx, &iam.GetUserInput{})
+	wantAPIError(t, err, "ValidationError", "Must specify userName when calling with non-User credentials")
 	// A tampered session token is not a token.
 	bad := cip.New(sess.Options(), func(o *cip.Options) {
 		o.Credentials = credentials.NewStaticCredentialsProvider(*cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken+"x")
