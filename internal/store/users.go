@@ -30,6 +30,17 @@ type User struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int64
+	// Stored is what the store last read or wrote of the user's entries. The store sets it;
+	// UpdateUser then writes only the index rows and aliases that changed. Nil (a User built
+	// by hand) makes UpdateUser replace all of them.
+	Stored *StoredEntries
+}
+
+// StoredEntries is a user's index rows and aliases as stored, and the Sub of the user they
+// belong to (a user deleted and created again under the same key has another Sub).
+type StoredEntries struct {
+	Sub            string
+	Index, Aliases map[string]string
 }
 
 // UserQuery selects a page of a pool's users. Without Attr, users come in UsernameKey order

@@ -29,6 +29,9 @@ type Store struct {
 	log *slog.Logger
 	// Prepared-statement caches of w and r (SQLite only; nil for PostgreSQL).
 	wc, rc *stmtCache
+	// group batches SQLite's writers into shared transactions (groupcommit.go); nil for
+	// PostgreSQL, whose transactions run side by side.
+	group *groupCommitter
 }
 
 var _ store.Store = (*Store)(nil)
@@ -45,7 +48,8 @@ var _ store.Store = (*Store)(nil)
 //
 // File-backed SQLite runs in WAL mode with synchronous=FULL (a commit is on disk before it
 // returns), foreign keys on and a busy timeout, on every connection. Writes and transactions
-// go through one connection that begins with BEGIN IMMEDIATE, reads outside transactions
+// go through one connection that begins with BEGIN IMMEDIATE, where writers that arrive
+// together share one transaction and one commit (groupcommit.go), reads outside transactions
 // through a pool of read-only connections. In-memory SQLite lives in a single connection that
 // the pool never closes; everything, reads included, queues for it.
 //
@@ -88,6 +92,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if s.d == sqliteDialect {
 		s.wc = newStmtCache(s.w)
 		s.rc = s.wc
+		s.group = &groupCommitter{}
 		if s.r != s.w {
 			s.rc = newStmtCache(s.r)
 		}
@@ -243,8 +248,17 @@ func (s *Store) retry(ctx context.Context, op string, attempt func() error) erro
 // way fn sees and produces the same results as if it ran alone.
 func (s *Store) InTx(ctx context.Context, fn func(tx store.Tx) error) error {
 	return s.retry(ctx, "transaction", func() error {
-		return s.runTx(ctx, s.w, writeTx, &txState{}, func(o ops) error { return fn(o) })
+		return s.writeTx(ctx, &txState{}, func(o ops) error { return fn(o) })
 	})
+}
+
+// writeTx runs fn in a write transaction: on SQLite a member of a group commit, on PostgreSQL
+// a transaction of its own.
+func (s *Store) writeTx(ctx context.Context, st *txState, fn func(o ops) error) error {
+	if s.group != nil {
+		return s.groupTx(ctx, st, fn)
+	}
+	return s.runTx(ctx, s.w, writeTx, st, fn)
 }
 
 var (
@@ -298,7 +312,11 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, st *
 func (s *Store) reader() ops { return ops{q: s.querier(s.r, s.rc), s: s} }
 
 func (s *Store) write(ctx context.Context, op string, fn func(o ops) error) error {
-	return s.retry(ctx, op, func() error { return fn(ops{q: s.querier(s.w, s.wc), s: s}) })
+	if s.group != nil {
+		// On SQLite a single statement joins the next group commit too.
+		return s.writeAll(ctx, op, fn)
+	}
+	return s.retry(ctx, op, func() error { return fn(ops{q: s.w, s: s}) })
 }
 
 // querier runs queries on db through its statement cache, if it has one.
@@ -323,7 +341,7 @@ func (s *Store) cacheOf(db *sql.DB) *stmtCache {
 // writeAll runs a write that takes several statements in a transaction of its own, retried like
 // InTx.
 func (s *Store) writeAll(ctx context.Context, op string, fn func(o ops) error) error {
-	return s.retry(ctx, op, func() error { return s.runTx(ctx, s.w, writeTx, &txState{own: true}, fn) })
+	return s.retry(ctx, op, func() error { return s.writeTx(ctx, &txState{own: true}, fn) })
 }
 
 // readAll runs a read that takes several statements in a read-only transaction of the read

@@ -41,6 +41,12 @@ WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 ORDER BY i.username_key LI
 	sqlUpdateUser = `UPDATE users SET username = $1, enabled = $2, status = $3, attributes = $4,
 password_hash = $5, password_history = $6, extra = $7, updated_at = $8, version = version + 1
 WHERE pool_id = $9 AND username_key = $10 AND version = $11`
+	// sqlUpdateStoredUser updates a user whose stored entries the caller knows: only when
+	// they are still that user's ($12, the Sub they were read with).
+	sqlUpdateStoredUser  = sqlUpdateUser + ` AND sub = $12`
+	sqlInsertIndexEntry  = `INSERT INTO user_index (pool_id, name, value, username_key) VALUES ($1, $2, $3, $4)`
+	sqlUpdateIndexEntry  = `UPDATE user_index SET value = $3 WHERE pool_id = $1 AND name = $2 AND value = $5 AND username_key = $4`
+	sqlDeleteIndexEntry  = `DELETE FROM user_index WHERE pool_id = $1 AND name = $2 AND value = $3 AND username_key = $4`
 	sqlDeleteUserIndex   = `DELETE FROM user_index WHERE pool_id = $1 AND username_key = $2`
 	sqlDeleteUserAliases = `DELETE FROM user_aliases WHERE pool_id = $1 AND username_key = $2`
 	// Index rows, aliases, memberships and refresh tokens go with the user through ON DELETE
@@ -96,6 +102,7 @@ func (o ops) CreateUser(ctx context.Context, u *store.User) error {
 		return err
 	}
 	u.CreatedAt, u.UpdatedAt, u.Version = created, updated, 1
+	u.Stored = storedEntries(u, u.Sub)
 	return nil
 }
 
@@ -131,13 +138,18 @@ func scanWholeUser(row scanner) (*store.User, error) {
 	if u.Aliases, err = decodeStrings(entries[1]); err != nil {
 		return nil, fmt.Errorf("decoding aliases of a user of pool %s: %w", u.PoolID, err)
 	}
+	u.Stored = storedEntries(u, u.Sub)
 	return u, nil
 }
 
-// UpdateUser writes everything but the keys when the stored Version is u.Version, replaces the
-// user's index rows and aliases, and then increments u.Version and sets u.UpdatedAt (now, if
-// zero). ErrConflict for a stale Version or an alias another user owns, ErrNotFound when the
-// user is gone; either way nothing is written.
+// UpdateUser writes everything but the keys when the stored Version is u.Version, brings the
+// user's index rows and aliases to u.Index and u.Aliases, and then increments u.Version and
+// sets u.UpdatedAt (now, if zero). ErrConflict for a stale Version or an alias another user
+// owns, ErrNotFound when the user is gone; either way nothing is written.
+//
+// With u.Stored (a user the store read) only the entries that changed are written, and when
+// the aliases stay as they are no savepoint is needed: after the guarded UPDATE of the user's
+// row nothing can fail but the database itself, which fails the transaction.
 func (o ops) UpdateUser(ctx context.Context, u *store.User) error {
 	const op = "update user"
 	updated := nowIfZero(u.UpdatedAt)
@@ -145,28 +157,104 @@ func (o ops) UpdateUser(ctx context.Context, u *store.User) error {
 	if err != nil {
 		return err
 	}
-	err = o.atomic(ctx, op, func() error {
-		res, err := o.q.ExecContext(ctx, sqlUpdateUser,
-			u.Username, u.Enabled, u.Status, attrs, u.PasswordHash, history, text(u.Extra), updated,
-			u.PoolID, u.UsernameKey, u.Version)
+	args := []any{u.Username, u.Enabled, u.Status, attrs, u.PasswordHash, history, text(u.Extra), updated,
+		u.PoolID, u.UsernameKey, u.Version}
+	old := u.Stored
+	write := func() error {
+		query := sqlUpdateUser
+		if old != nil {
+			query = sqlUpdateStoredUser
+			args = append(args, old.Sub)
+		}
+		res, err := o.q.ExecContext(ctx, query, args...)
 		if err != nil {
 			return o.fail(ctx, op, err)
 		}
 		if err := o.updated(ctx, op, res, sqlUserExists, u.PoolID, u.UsernameKey); err != nil {
 			return err
 		}
-		for _, del := range []string{sqlDeleteUserIndex, sqlDeleteUserAliases} {
-			if _, err := o.q.ExecContext(ctx, del, u.PoolID, u.UsernameKey); err != nil {
-				return o.fail(ctx, op, err)
-			}
+		if old == nil {
+			return o.replaceEntries(ctx, op, u)
 		}
-		return o.insertEntries(ctx, op, u)
-	})
+		if err := o.changeIndex(ctx, op, u, old.Index); err != nil {
+			return err
+		}
+		if !maps.Equal(old.Aliases, u.Aliases) {
+			return o.replaceAliases(ctx, op, u)
+		}
+		return nil
+	}
+	if old == nil || !maps.Equal(old.Aliases, u.Aliases) {
+		err = o.atomic(ctx, op, write)
+	} else {
+		err = write()
+	}
 	if err != nil {
 		return err
 	}
 	u.UpdatedAt = updated
 	u.Version++
+	sub := u.Sub
+	if old != nil {
+		sub = old.Sub // the Sub is a key: not written
+	}
+	u.Stored = storedEntries(u, sub)
+	return nil
+}
+
+// storedEntries is a copy of u's entries as just stored for the user with that sub.
+func storedEntries(u *store.User, sub string) *store.StoredEntries {
+	return &store.StoredEntries{Sub: sub, Index: maps.Clone(u.Index), Aliases: maps.Clone(u.Aliases)}
+}
+
+// replaceEntries replaces all of u's index rows and aliases.
+func (o ops) replaceEntries(ctx context.Context, op string, u *store.User) error {
+	if _, err := o.q.ExecContext(ctx, sqlDeleteUserIndex, u.PoolID, u.UsernameKey); err != nil {
+		return o.fail(ctx, op, err)
+	}
+	if _, err := o.insertPairs(ctx, op, "user_index", "name", u.PoolID, u.UsernameKey, u.Index); err != nil {
+		return err
+	}
+	return o.replaceAliases(ctx, op, u)
+}
+
+// replaceAliases replaces all of u's aliases; ErrConflict when another user owns one.
+func (o ops) replaceAliases(ctx context.Context, op string, u *store.User) error {
+	if _, err := o.q.ExecContext(ctx, sqlDeleteUserAliases, u.PoolID, u.UsernameKey); err != nil {
+		return o.fail(ctx, op, err)
+	}
+	return o.insertAliases(ctx, op, u)
+}
+
+// changeIndex writes the index rows of u that differ from old, in name order. Index rows
+// belong to one user each (username_key is part of the key), so none of this can conflict.
+func (o ops) changeIndex(ctx context.Context, op string, u *store.User, old map[string]string) error {
+	names := slices.Collect(maps.Keys(u.Index))
+	for name := range old {
+		if _, ok := u.Index[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		was, had := old[name]
+		now, has := u.Index[name]
+		var (
+			query = sqlUpdateIndexEntry
+			args  = []any{u.PoolID, name, now, u.UsernameKey, was}
+		)
+		switch {
+		case had && has && was == now:
+			continue
+		case !had:
+			query, args = sqlInsertIndexEntry, args[:4]
+		case !has:
+			query, args = sqlDeleteIndexEntry, []any{u.PoolID, name, was, u.UsernameKey}
+		}
+		if _, err := o.q.ExecContext(ctx, query, args...); err != nil {
+			return o.fail(ctx, op, err)
+		}
+	}
 	return nil
 }
 
@@ -269,6 +357,9 @@ func (o ops) loadEntries(ctx context.Context, op, poolID string, users []store.U
 			return o.fail(ctx, op, err)
 		}
 	}
+	for i := range users {
+		users[i].Stored = storedEntries(&users[i], users[i].Sub)
+	}
 	return nil
 }
 
@@ -286,6 +377,12 @@ func (o ops) insertEntries(ctx context.Context, op string, u *store.User) error 
 	if _, err := o.insertPairs(ctx, op, "user_index", "name", u.PoolID, u.UsernameKey, u.Index); err != nil {
 		return err
 	}
+	return o.insertAliases(ctx, op, u)
+}
+
+// insertAliases inserts u's aliases (the user has none stored); ErrConflict when another user
+// owns one of them.
+func (o ops) insertAliases(ctx context.Context, op string, u *store.User) error {
 	n, err := o.insertPairs(ctx, op, "user_aliases", "kind", u.PoolID, u.UsernameKey, u.Aliases)
 	if err != nil {
 		return err

@@ -494,6 +494,31 @@ func testUserUpdateConflicts(t *testing.T, s store.Store) {
 	// The same update without the taken alias succeeds from the same read.
 	z.Aliases = map[string]string{"preferred_username": "zed"}
 	noErr(t, "UpdateUser after the conflict", s.UpdateUser(ctx, z))
+
+	// A read of a user who was then deleted and created again under the same key (same
+	// Version): the update must not land on the new user, whose entries it does not know.
+	old := mustGetUser(t, s, p.ID, "bob")
+	noErr(t, "DeleteUser bob", s.DeleteUser(ctx, p.ID, "bob"))
+	reborn := mustCreateUser(t, s, newUser(p.ID, "bob"))
+	old.Status = "STALE"
+	old.Index = map[string]string{"username": "bob", "cognito:user_status": "STALE"}
+	wantErr(t, "UpdateUser from a read of an earlier user of the key", s.UpdateUser(ctx, old), store.ErrConflict)
+	checkUser(t, mustGetUser(t, s, p.ID, "bob"), reborn)
+	wantNoTrace(t, s, &store.User{PoolID: p.ID, Index: map[string]string{"cognito:user_status": "STALE"}})
+
+	// A User built by hand (not read from the store) replaces all of the stored entries.
+	byHand := *mustGetUser(t, s, p.ID, "bob")
+	byHand.Stored = nil
+	byHand.Index = map[string]string{"username": "bob", "given_name": "robert"}
+	byHand.Aliases = map[string]string{"preferred_username": "robert"}
+	noErr(t, "UpdateUser of a user built by hand", s.UpdateUser(ctx, &byHand))
+	checkUser(t, mustGetUser(t, s, p.ID, "bob"), &byHand)
+	for name, value := range reborn.Index {
+		if byHand.Index[name] != value { // alice's index has bob's email too (z above)
+			wantNoTrace(t, s, &store.User{PoolID: p.ID, Index: map[string]string{name: value}}, "alice")
+		}
+	}
+	wantNoTrace(t, s, &store.User{PoolID: p.ID, Aliases: reborn.Aliases})
 }
 
 // Inside InTx, failed creates and updates leave nothing behind either, and the transaction goes
