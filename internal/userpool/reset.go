@@ -125,7 +125,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *model.AdminRes
 	if err != nil {
 		return nil, err
 	}
-	err = s.modifyUser(ctx, *in.UserPoolId, *in.Username, func(tx store.Tx, p *pool, u *store.User) error {
+	err = s.modifyPoolUser(ctx, p, *in.Username, func(tx store.Tx, p *pool, u *store.User) error {
 		r, err := resetRefusal(p, u, true)
 		if err != nil {
 			return err

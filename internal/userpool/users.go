@@ -292,8 +292,20 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *model.AdminConfirm
 // modifyUser is the read-modify-write of one user, in one transaction, retried when another
 // writer changed the user in between. change may return an *apierr.Error to refuse.
 func (s *Service) modifyUser(ctx context.Context, poolID, username string, change func(tx store.Tx, p *pool, u *store.User) error) error {
+	p, err := s.getPool(ctx, s.st, poolID)
+	if err != nil {
+		return err
+	}
+	return s.modifyPoolUser(ctx, p, username, change)
+}
+
+// modifyPoolUser is modifyUser with the pool already read. The pool is read before the
+// transaction, not in it: what a user's write depends on (case sensitivity, username and
+// alias attributes) cannot change once a pool exists, and on SQLite everything inside a
+// transaction waits for the one writer, so what can be done outside it is.
+func (s *Service) modifyPoolUser(ctx context.Context, p *pool, username string, change func(tx store.Tx, p *pool, u *store.User) error) error {
 	return s.inTx(ctx, func(tx store.Tx) error {
-		p, u, err := s.findUser(ctx, tx, poolID, username)
+		u, err := p.lookup(ctx, tx, username)
 		if err != nil {
 			return err
 		}

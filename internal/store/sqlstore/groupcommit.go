@@ -111,17 +111,19 @@ func (s *Store) leadGroup(leader *groupMember) {
 	s.runGroup(batch)
 
 	g.mu.Lock()
+	for _, m := range batch {
+		if m != leader {
+			close(m.wake)
+		}
+	}
+	// The next leader is woken last: the Go scheduler runs the goroutine readied last first,
+	// and the writer must not sit idle while the members write their responses.
 	if len(g.queue) > 0 {
 		next := g.queue[0]
 		next.lead = true
 		close(next.wake)
 	} else {
 		g.leading = false
-	}
-	for _, m := range batch {
-		if m != leader {
-			close(m.wake)
-		}
 	}
 	g.mu.Unlock()
 }
