@@ -48,6 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return nil
 	})
 	fs.Float64Var(&cfg.RecoveryRate, "account-recovery-rate", 30, "password-reset requests a second per account and node (TooManyRequestsException above it)")
+	fs.DurationVar(&cfg.PoolCacheTTL, "pool-cache-ttl", time.Second, "how long a node reuses a pool's settings once read; changes made through other nodes show after at most this (0: read every time)")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "URL clients reach this server at (default http://<listen address>)")
 	fs.StringVar(&cfg.IssuerBase, "issuer-base", "", `token issuer before "/<poolId>": default the public URL; "cognito" for https://cognito-idp.<region>.amazonaws.com`)
 	m := &cfg.Messages
@@ -87,6 +88,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	cfg.Logger = logger
 	cfg.PasswordHash = hash
+	if cfg.PoolCacheTTL == 0 {
+		cfg.PoolCacheTTL = -1 // the flag's 0 is "no cache"; the Config's 0 is the default
+	}
 	cfg.MasterKey = os.Getenv("CGIP_MASTER_KEY")
 	cfg.RootAccessKeyID = os.Getenv("CGIP_ROOT_ACCESS_KEY_ID")
 	cfg.RootSecretAccessKey = os.Getenv("CGIP_ROOT_SECRET_ACCESS_KEY")

@@ -176,6 +176,30 @@ func testAdminUserLifecycle(t *testing.T, ts *testServer) {
 		UserAttributes: attrs("email", "bob@example.com", "email_verified", "true")}); err != nil {
 		t.Fatal(err)
 	}
+	// The count follows every create and delete at once (the server reuses counts between
+	// them: poolcache.go).
+	for _, step := range []struct {
+		do   func() error
+		want int32
+	}{
+		{func() error { return nil }, 2},
+		{func() error {
+			_, err := c.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: pool, Username: aws.String("carol")})
+			return err
+		}, 1},
+		{func() error {
+			_, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("dave"), MessageAction: types.MessageActionTypeSuppress})
+			return err
+		}, 2},
+	} {
+		if err := step.do(); err != nil {
+			t.Fatal(err)
+		}
+		d, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: pool})
+		if err != nil || d.UserPool.EstimatedNumberOfUsers != step.want {
+			t.Fatalf("EstimatedNumberOfUsers = %d, %v; want %d", d.UserPool.EstimatedNumberOfUsers, err, step.want)
+		}
+	}
 }
 
 func TestUsernameAttributesPool(t *testing.T) {

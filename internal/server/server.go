@@ -102,7 +102,7 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 		smsRoles = nil // --dev accepts anything, SMS roles included
 	}
 	pools := userpool.New(userpool.Config{SMSRoles: smsRoles, Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok,
-		Triggers: trig, RecoveryRate: cfg.RecoveryRate})
+		Triggers: trig, RecoveryRate: cfg.RecoveryRate, PoolCacheTTL: cfg.PoolCacheTTL})
 	apiCfg := api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
 		Authenticator: princ, Authorizer: princ.Authorizer(), Tags: pools,

@@ -55,6 +55,7 @@ func (s *Service) migrateUser(ctx context.Context, p *pool, c *client, username,
 		}
 	}
 	p.reindex(u)
+	defer s.userCounts.forget(p.rec.ID) // after the commit
 	err = s.inTx(ctx, func(tx store.Tx) error {
 		if err := s.claimNames(ctx, tx, p, u, resp.ForceAliasCreation); err != nil {
 			return err

@@ -33,3 +33,31 @@ func TestPoolCacheFollowsVersion(t *testing.T) {
 		t.Fatalf("a recreated pool was served stale: %v, %v", p, err)
 	}
 }
+
+// A record serves later reads for the cache's ttl, until a change through this node forgets it.
+func TestPoolCacheRecent(t *testing.T) {
+	rec := &store.UserPool{ID: "us-east-1_abc", Version: 1, Config: []byte(`{"Pool":{"MfaConfiguration":"OFF"}}`)}
+	for _, tc := range []struct {
+		ttl  time.Duration
+		want bool
+	}{{time.Hour, true}, {time.Nanosecond, false}, {-1, false}} {
+		c := poolCache{ttl: tc.ttl}
+		if _, ok := c.recent(rec.ID); ok {
+			t.Fatalf("ttl %v: an empty cache served a pool", tc.ttl)
+		}
+		if _, err := c.decode(rec); err != nil {
+			t.Fatal(err)
+		}
+		if tc.ttl == time.Nanosecond {
+			time.Sleep(time.Microsecond)
+		}
+		p, ok := c.recent(rec.ID)
+		if ok != tc.want || (ok && p.rec != rec) {
+			t.Errorf("ttl %v: recent = %v, %v; want %v", tc.ttl, p, ok, tc.want)
+		}
+		c.forget(rec.ID)
+		if _, ok := c.recent(rec.ID); ok {
+			t.Errorf("ttl %v: a forgotten pool was served", tc.ttl)
+		}
+	}
+}

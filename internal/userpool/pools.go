@@ -138,6 +138,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *model.DeleteUserPoolRe
 		if v := p.doc.Pool.DeletionProtection; v != nil && *v == model.DeletionProtectionTypeActive {
 			return apierr.InvalidParameter("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 		}
+		defer s.pools.forget(p.rec.ID)
 		return tx.DeleteUserPool(ctx, p.rec.Region, p.rec.ID)
 	})
 }
@@ -189,14 +190,26 @@ func (s *Service) modifyPool(ctx context.Context, id string, change func(p *pool
 		if err := p.encode(); err != nil {
 			return err
 		}
+		defer s.pools.forget(id)
 		return s.st.UpdateUserPool(ctx, p.rec)
 	})
 	return p, err
 }
 
-// getPool loads a pool of the caller's account and region, or ResourceNotFoundException. Its
-// settings document may be shared with other requests: read it, never write into it.
+// getPool loads a pool of the caller's account and region, or ResourceNotFoundException.
+// Outside a transaction (tx is the store) a record read less than the cache's ttl ago is
+// reused (poolcache.go). The record and settings may be shared with other requests: read them,
+// never write into them (modifyPool and updateTags read their own copies).
 func (s *Service) getPool(ctx context.Context, tx store.Tx, id string) (*pool, error) {
+	if tx == store.Tx(s.st) {
+		if p, ok := s.pools.recent(id); ok {
+			sc := scopeFrom(ctx)
+			if p.rec.Region != sc.Region || p.rec.AccountID != sc.AccountID {
+				return nil, apierr.PoolNotFound(id)
+			}
+			return p, nil
+		}
+	}
 	rec, err := s.poolRecord(ctx, tx, id)
 	if err != nil {
 		return nil, err

@@ -222,7 +222,10 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *model.DeleteUser
 
 // DeleteUser lets a signed-in user delete themselves (their sessions go with them).
 func (s *Service) DeleteUser(ctx context.Context, in *model.DeleteUserRequest) error {
+	var poolID string
+	defer func() { s.userCounts.forget(poolID) }() // after the commit
 	return s.withAccessToken(ctx, *in.AccessToken, func(tx store.Tx, p *pool, u *store.User) error {
+		poolID = p.rec.ID
 		return tx.DeleteUser(ctx, p.rec.ID, u.UsernameKey)
 	})
 }

@@ -34,6 +34,9 @@ type Config struct {
 	// TimingFloor is the least time an answer that could reveal whether a user exists takes, for
 	// clients with PreventUserExistenceErrors ENABLED (default 50 ms).
 	TimingFloor time.Duration
+	// PoolCacheTTL is how long a pool's record, once read, serves other requests of this node
+	// (0: one second; negative: pools are read every time). See poolcache.go.
+	PoolCacheTTL time.Duration
 }
 
 // Service implements the user-pool operations.
@@ -71,11 +74,15 @@ func New(cfg Config) *Service {
 	if cfg.TimingFloor == 0 {
 		cfg.TimingFloor = 50 * time.Millisecond
 	}
+	if cfg.PoolCacheTTL == 0 {
+		cfg.PoolCacheTTL = defaultPoolTTL
+	}
 	return &Service{
 		st: cfg.Store, sealer: cfg.Sealer, hashParams: params, courier: cfg.Courier,
 		recovery: recoveryLimiter{perSec: cfg.RecoveryRate}, timingFloor: cfg.TimingFloor, tokens: cfg.Tokens, triggers: cfg.Triggers,
-		smsRoles: cfg.SMSRoles,
-		now:      func() time.Time { return now().UTC().Truncate(time.Millisecond) },
+		smsRoles: cfg.SMSRoles, pools: poolCache{ttl: cfg.PoolCacheTTL},
+		userCounts: userCounts{ttl: cfg.PoolCacheTTL},
+		now:        func() time.Time { return now().UTC().Truncate(time.Millisecond) },
 	}
 }
 

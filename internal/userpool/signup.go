@@ -82,6 +82,7 @@ func (s *Service) SignUp(ctx context.Context, in *model.SignUpRequest) (*model.S
 		}
 	}
 	out := &model.SignUpResponse{UserConfirmed: ptr(u.Status == statusConfirmed), UserSub: ptr(u.Sub)}
+	defer s.userCounts.forget(p.rec.ID) // after the commit
 	err = s.inTx(ctx, func(tx store.Tx) error {
 		if err := s.claimNames(ctx, tx, p, u, false); err != nil {
 			var ae *apierr.Error

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cgip/cgip/internal/apierr"
 	"github.com/cgip/cgip/internal/model"
-	"github.com/cgip/cgip/internal/store"
 )
 
 // maxTags is the AWS limit of tags on one resource.
@@ -34,19 +33,20 @@ func (s *Service) updateTags(ctx context.Context, arn string, change func(tags m
 		return apierr.ResourceNotFound("Resource %s does not exist.", arn)
 	}
 	return retryOnConflict(ctx, func() error {
-		p, err := s.getPool(ctx, s.st, id)
+		rec, err := s.poolRecord(ctx, s.st, id) // a private copy, read afresh
 		if err != nil {
 			return err
 		}
-		tags := maps.Clone(p.rec.Tags)
+		tags := maps.Clone(rec.Tags)
 		if tags == nil {
 			tags = map[string]string{}
 		}
 		if err := change(tags); err != nil {
 			return err
 		}
-		p.rec.Tags = tags
-		return s.st.UpdateUserPool(ctx, p.rec)
+		rec.Tags = tags
+		defer s.pools.forget(id)
+		return s.st.UpdateUserPool(ctx, rec)
 	})
 }
 
@@ -88,12 +88,12 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *model.ListTagsFor
 // ResourceTags returns the tags of a pool of the given account for IAM's aws:ResourceTag
 // condition keys; nil when there is no such pool (the operation then answers for itself).
 func (s *Service) ResourceTags(ctx context.Context, region, accountID, poolID string) (map[string]string, error) {
-	rec, err := s.st.GetUserPool(ctx, region, poolID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.AccountID != accountID) {
-		return nil, nil
+	p, err := s.getPool(WithScope(ctx, Scope{Region: region, AccountID: accountID}), s.st, poolID)
+	if ae, ok := errors.AsType[*apierr.Error](err); ok && ae.Code == "ResourceNotFoundException" {
+		return nil, nil // the operation itself answers that
 	}
 	if err != nil {
 		return nil, err
 	}
-	return rec.Tags, nil
+	return p.rec.Tags, nil
 }

@@ -60,6 +60,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *model.AdminCreateUser
 		}
 	}
 	var u *store.User
+	defer s.userCounts.forget(p.rec.ID) // after the commit
 	err = s.inTx(ctx, func(tx store.Tx) error {
 		if resend {
 			if u, err = p.lookup(ctx, tx, *in.Username); err != nil {
@@ -249,6 +250,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *model.AdminGetUserReques
 }
 
 func (s *Service) AdminDeleteUser(ctx context.Context, in *model.AdminDeleteUserRequest) error {
+	defer s.userCounts.forget(*in.UserPoolId) // after the commit
 	return s.inTx(ctx, func(tx store.Tx) error {
 		p, u, err := s.findUser(ctx, tx, *in.UserPoolId, *in.Username)
 		if err != nil {
