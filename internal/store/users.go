@@ -56,6 +56,9 @@ type UserQuery struct {
 	AfterValue string
 	After      string
 	Limit      int
+	// SkipEntries leaves Index, Aliases and Stored of the users nil, for callers that only
+	// show them: the page is then one statement, without reading index rows and aliases.
+	SkipEntries bool
 }
 
 // Group is one group of a pool; Config is a JSON document the domain owns (description,

@@ -27,7 +27,7 @@ func (s *Service) ListUsers(ctx context.Context, in *model.ListUsersRequest) (*m
 	if err != nil {
 		return nil, err
 	}
-	q := store.UserQuery{PoolID: p.rec.ID, Limit: defaultLimit}
+	q := store.UserQuery{PoolID: p.rec.ID, Limit: defaultLimit, SkipEntries: true}
 	if in.Limit != nil && *in.Limit > 0 {
 		q.Limit = int(*in.Limit)
 	}
@@ -65,6 +65,9 @@ func (s *Service) ListUsers(ctx context.Context, in *model.ListUsersRequest) (*m
 		last := users[limit-1]
 		c := listCursor{K: last.UsernameKey}
 		if q.Attr != "" {
+			// The page came without index rows: they are derived from the attributes, with
+			// settings a pool cannot change, so deriving them again gives the stored value.
+			p.reindex(&last)
 			c.V = last.Index[q.Attr]
 		}
 		out.PaginationToken = encodeCursor(c)

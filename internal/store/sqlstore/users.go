@@ -269,8 +269,14 @@ func (o ops) DeleteUser(ctx context.Context, poolID, usernameKey string) error {
 func (o ops) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, error) {
 	const op = "list users"
 	lim := limit(store.Page{Limit: q.Limit})
+	page := func(query string, args ...any) ([]store.User, error) {
+		if q.SkipEntries {
+			return queryAll(ctx, o, op, scanUser, query, args...)
+		}
+		return o.queryUsers(ctx, op, q.PoolID, query, args...)
+	}
 	if q.Attr == "" {
-		return o.queryUsers(ctx, op, q.PoolID, sqlListUsers, q.PoolID, q.After, lim)
+		return page(sqlListUsers, q.PoolID, q.After, lim)
 	}
 	if !q.Prefix {
 		after := q.After
@@ -280,7 +286,7 @@ func (o ops) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, er
 		case q.AfterValue < q.Value:
 			after = ""
 		}
-		return o.queryUsers(ctx, op, q.PoolID, sqlListUsersByValue, q.PoolID, q.Attr, lim, q.Value, after)
+		return page(sqlListUsersByValue, q.PoolID, q.Attr, lim, q.Value, after)
 	}
 	// The page starts after the later of (AfterValue, After) and (Value, ""): the latter is
 	// where the prefix's rows begin.
@@ -289,9 +295,9 @@ func (o ops) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, er
 		from, after = q.AfterValue, q.After
 	}
 	if end, ok := prefixEnd(q.Value); ok {
-		return o.queryUsers(ctx, op, q.PoolID, sqlListUsersBetween, q.PoolID, q.Attr, lim, from, after, end)
+		return page(sqlListUsersBetween, q.PoolID, q.Attr, lim, from, after, end)
 	}
-	return o.queryUsers(ctx, op, q.PoolID, sqlListUsersFrom, q.PoolID, q.Attr, lim, from, after)
+	return page(sqlListUsersFrom, q.PoolID, q.Attr, lim, from, after)
 }
 
 func (o ops) CountUsers(ctx context.Context, poolID string) (int64, error) {

@@ -877,6 +877,20 @@ func testUserListFiltered(t *testing.T, s store.Store) {
 			if got := listAllUsers(t, s, query); !slices.Equal(got, c.want) {
 				t.Errorf("ListUsers(email %q prefix %v) pages of %d: got %v, want %v", c.value, c.prefix, limit, got, c.want)
 			}
+			// SkipEntries: the same page, without index rows and aliases.
+			full, err := s.ListUsers(ctx, query)
+			noErr(t, "ListUsers", err)
+			query.SkipEntries = true
+			bare, err := s.ListUsers(ctx, query)
+			noErr(t, "ListUsers with SkipEntries", err)
+			if !slices.Equal(userKeys(bare), userKeys(full)) {
+				t.Errorf("ListUsers(email %q prefix %v, SkipEntries) page of %d: got %v, want %v", c.value, c.prefix, limit, userKeys(bare), userKeys(full))
+			}
+			for i := range bare {
+				if bare[i].Index != nil || bare[i].Aliases != nil || bare[i].Stored != nil || !maps.Equal(bare[i].Attributes, full[i].Attributes) {
+					t.Errorf("ListUsers with SkipEntries: user %+v", bare[i])
+				}
+			}
 		}
 	}
 
