@@ -3,6 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
+	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -95,7 +98,8 @@ func (m *groupMember) waitTurn(g *groupCommitter) bool {
 	return true
 }
 
-// leadGroup runs one group, which starts with leader, then passes the lead on.
+// leadGroup runs one group, which starts with leader, passes the lead on, makes the group's
+// commit durable and wakes its members.
 func (s *Store) leadGroup(leader *groupMember) {
 	g := s.group
 	g.mu.Lock()
@@ -108,16 +112,11 @@ func (s *Store) leadGroup(leader *groupMember) {
 	}
 	g.mu.Unlock()
 
-	s.runGroup(batch)
+	committed := s.runGroup(batch)
 
+	// The next group may run while this one's commit is synced: the sync covers every frame
+	// written so far, and no member hears of its commit before the sync has returned.
 	g.mu.Lock()
-	for _, m := range batch {
-		if m != leader {
-			close(m.wake)
-		}
-	}
-	// The next leader is woken last: the Go scheduler runs the goroutine readied last first,
-	// and the writer must not sit idle while the members write their responses.
 	if len(g.queue) > 0 {
 		next := g.queue[0]
 		next.lead = true
@@ -126,13 +125,48 @@ func (s *Store) leadGroup(leader *groupMember) {
 		g.leading = false
 	}
 	g.mu.Unlock()
+	if committed && s.walPath != "" {
+		if err := s.syncWAL(); err != nil {
+			err = s.fail(context.WithoutCancel(leader.ctx), "sync write-ahead log", err)
+			for _, m := range batch {
+				if m.err == nil && m.panic == nil {
+					m.err = err
+				}
+			}
+		}
+	}
+	for _, m := range batch {
+		if m != leader {
+			close(m.wake)
+		}
+	}
+}
+
+// syncWAL makes every commit so far durable. The write connection runs with
+// synchronous=NORMAL, so SQLite appends a commit to the write-ahead log without syncing it;
+// the group leader syncs the log itself, outside the writer's critical section (an fsync
+// through any descriptor of the file flushes all of it). No log file means the last connection
+// checkpointed it into the database, which SQLite syncs.
+func (s *Store) syncWAL() error {
+	f, err := os.OpenFile(s.walPath, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // runGroup runs the members in one transaction and sets each one's outcome. The transaction
 // belongs to no single caller, so no one caller's cancellation may end it (on SQLite an
 // interrupted write inside a transaction rolls the whole transaction back): it ends early only
 // when every member's context has ended.
-func (s *Store) runGroup(batch []*groupMember) {
+func (s *Store) runGroup(batch []*groupMember) (committed bool) {
 	ctx, stop := whileAnyWaits(batch)
 	defer stop()
 	err := s.runTx(ctx, s.w, writeTx, &txState{}, func(o ops) error {
@@ -148,7 +182,7 @@ func (s *Store) runGroup(batch []*groupMember) {
 		return nil
 	})
 	if err == nil {
-		return
+		return true
 	}
 	// Nothing of the group was committed: every member that had not failed by itself fails
 	// with the group's error (a busy database asks each of them to retry).
@@ -161,6 +195,7 @@ func (s *Store) runGroup(batch []*groupMember) {
 			m.err = err
 		}
 	}
+	return false
 }
 
 // whileAnyWaits is a context with the first member's values that ends when every member's

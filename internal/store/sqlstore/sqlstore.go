@@ -32,6 +32,8 @@ type Store struct {
 	// group batches SQLite's writers into shared transactions (groupcommit.go); nil for
 	// PostgreSQL, whose transactions run side by side.
 	group *groupCommitter
+	// walPath is file SQLite's write-ahead log, which group leaders sync (groupcommit.go).
+	walPath string
 }
 
 var _ store.Store = (*Store)(nil)
@@ -88,6 +90,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err := s.init(ctx, t); err != nil {
 		_ = s.Close()
 		return nil, err
+	}
+	if s.d == sqliteDialect && !t.single {
+		var file string
+		if err := s.w.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file); err != nil || file == "" {
+			_ = s.Close()
+			return nil, fmt.Errorf("sqlstore: locate the SQLite database file: %v", err)
+		}
+		s.walPath = file + "-wal"
 	}
 	if s.d == sqliteDialect {
 		s.wc = newStmtCache(s.w)
