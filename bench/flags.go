@@ -48,6 +48,7 @@ type config struct {
 	peersDir    string
 	codesFrom   string
 	large       bool
+	seedConns   int // -large: connections for seeding (0: -c)
 	argon       string
 	jsonOut     string
 	quiet       bool
@@ -111,6 +112,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (*conf
 	fs.StringVar(&c.cgipBin, "cgip-bin", "", "prebuilt cgip binary (default: go build ./cmd/cgip into a temporary directory)")
 	fs.StringVar(&c.peersDir, "peers-dir", "bench/.peers", "directory where cognito-local is installed (npm install --prefix DIR cognito-local)")
 	fs.StringVar(&c.codesFrom, "codes-from", "auto", "how to learn reset codes: auto, inbox (cgip's /_cgip/messages), header (moto), fixed:CODE, none")
+	fs.IntVar(&c.seedConns, "seed-c", 0, "with -large: concurrent connections for seeding (default: -c)")
 	fs.BoolVar(&c.large, "large", false, "large-pool mode: seed -users users through the API, then report seeding time, ListUsers p50, memory, start-up time and database size")
 	fs.StringVar(&c.argon, "argon", "auto", "measure argon2id alone: auto (for cgip and reference), on, off")
 	fs.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to this file (for -table)")
@@ -166,6 +168,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("-endpoint: want an http:// or https:// URL, got %q", c.endpoint)
 	case c.concurrency < 1:
 		return fmt.Errorf("-c: want at least 1, got %d", c.concurrency)
+	case c.seedConns < 0:
+		return fmt.Errorf("-seed-c: want at least 0, got %d", c.seedConns)
 	case c.duration <= 0:
 		return fmt.Errorf("-d: want a positive duration, got %v", c.duration)
 	case c.warmup < 0:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 // largeResult is what the large-pool mode measured.
 type largeResult struct {
 	Users        int     `json:"users"`
+	SeedConns    int     `json:"seedConnections"`
 	SeedSeconds  float64 `json:"seedSeconds"`
 	SeedRate     float64 `json:"seedPerSecond"`
 	SeedErrors   int64   `json:"seedErrors"`
@@ -38,9 +40,13 @@ func largeBodies(n int, f func(i int) []byte) func(uint64) ([]byte, bool) {
 // message suppressed) and reports seeding time, ListUsers and AdminGetUser latency on the full
 // pool, the server's memory, start-up time on the full database and the database size per user.
 func runLarge(ctx context.Context, c *config, srv *server, endpoint string, r *runResult, logf func(string, ...any)) error {
-	lr := &largeResult{Users: c.users}
+	seedConns := c.seedConns
+	if seedConns == 0 {
+		seedConns = c.concurrency
+	}
+	lr := &largeResult{Users: c.users, SeedConns: seedConns}
 	r.Large = lr
-	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.concurrency}, Timeout: 60 * time.Second}
+	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: seedConns}, Timeout: 60 * time.Second}
 	defer httpClient.CloseIdleConnections()
 	poolID, _, err := createPool(ctx, sdkClient(c, endpoint, httpClient))
 	if err != nil {
@@ -52,14 +58,14 @@ func runLarge(ctx context.Context, c *config, srv *server, endpoint string, r *r
 	}
 	defer l.close()
 
-	logf("large pool: creating %d users in %s (AdminCreateUser, %d connections)", c.users, poolID, c.concurrency)
+	logf("large pool: creating %d users in %s (AdminCreateUser, %d connections)", c.users, poolID, seedConns)
 	t0 := time.Now()
 	var next, done, failed atomic.Int64
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	step := int64(max(c.users/20, 1))
 	target := targetPrefix + "AdminCreateUser"
-	for range c.concurrency {
+	for range seedConns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -135,6 +141,17 @@ func runLarge(ctx context.Context, c *config, srv *server, endpoint string, r *r
 		r.Ops = append(r.Ops, res)
 		logf("  %s", summary(&res))
 	}
+	if c.wants(list.op) && c.concurrency > 1 {
+		// The latency of one page on its own, without the queueing of -c connections.
+		one := *c
+		one.concurrency = 1
+		alone := &loader{url: l.url, client: l.client, c: &one}
+		logf("%s on %d users for %v, one connection", list.op, n, c.duration)
+		res := alone.run(ctx, list, srv)
+		res.Connections = 1
+		r.Ops = append(r.Ops, res)
+		logf("  %s", summary(&res))
+	}
 	if srv != nil {
 		r.RSSEndKiB = srv.rssKiB()
 		lr.DataBytes = srv.dataBytes()
@@ -159,7 +176,7 @@ func writeLarge(w io.Writer, r *runResult) {
 	fmt.Fprintln(w, "| measure | value |")
 	fmt.Fprintln(w, "|---|---:|")
 	fmt.Fprintf(w, "| seeding through the API (AdminCreateUser, %d connections, argon2id %s) | %.0f s, %.0f users/s, %d errors |\n",
-		r.Concurrency, r.Hash, lr.SeedSeconds, lr.SeedRate, lr.SeedErrors)
+		cmp.Or(lr.SeedConns, r.Concurrency), r.Hash, lr.SeedSeconds, lr.SeedRate, lr.SeedErrors)
 	for i := range r.Ops {
 		o := &r.Ops[i]
 		if o.Unsupported {
@@ -170,6 +187,8 @@ func writeLarge(w io.Writer, r *runResult) {
 		if o.Op == "ListUsers" {
 			what = `ListUsers, filter email ^= "u00NNNN" (10 matches)`
 		}
+		conns := cmp.Or(o.Connections, r.Concurrency)
+		what += fmt.Sprintf(", %d connection%s,", conns, map[bool]string{true: "s"}[conns > 1])
 		fmt.Fprintf(w, "| %s p50 / p99 | %s / %s ms (%s req/s; other processes %.2f cores) |\n", what, lat(o.P50), lat(o.P99), num(o.RPS), o.OtherCores)
 	}
 	if r.StartupMs > 0 {

@@ -51,8 +51,9 @@ func newLoader(c *config, endpoint string) (*loader, error) {
 	if u.Path == "" {
 		u.Path = "/"
 	}
+	conns := max(c.concurrency, c.seedConns)
 	tr := &http.Transport{
-		MaxIdleConns: c.concurrency, MaxIdleConnsPerHost: c.concurrency, MaxConnsPerHost: c.concurrency,
+		MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
 		IdleConnTimeout: 90 * time.Second, DisableCompression: true,
 	}
 	return &loader{url: u, client: &http.Client{Transport: tr, Timeout: 60 * time.Second}, c: c}, nil
@@ -167,6 +168,7 @@ func isUnsupported(t string) bool {
 // opResult is what one operation measured.
 type opResult struct {
 	Op          string           `json:"op"`
+	Connections int              `json:"connections,omitempty"` // when not the run's -c
 	Unsupported bool             `json:"unsupported,omitempty"`
 	Reason      string           `json:"reason,omitempty"`
 	OK          int64            `json:"ok"`

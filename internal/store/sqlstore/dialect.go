@@ -146,6 +146,15 @@ func parseDSN(dsn string) (target, error) {
 	q.Set("_time_integer_format", "unix_micro")
 
 	read := cloneValues(q)
+	// Page caches (per connection; SQLite's default is 2 MiB): a million-user database is over
+	// a gigabyte, and a page missing from the cache is a system call. The writer's cache holds
+	// the indexes' upper levels that random keys (subs, emails) land in; each reader's holds
+	// what its ListUsers pages and point reads walk. Bounded: 64 + 4 x 16 MiB at most. A
+	// cache_size in the DSN wins.
+	if !slices.ContainsFunc(q["_pragma"], func(p string) bool { return strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), "cache_size") }) {
+		q.Add("_pragma", "cache_size(-65536)")
+		read.Add("_pragma", "cache_size(-16384)")
+	}
 	// Write pool: WAL (a persistent property of the file, set by the first writer) and BEGIN
 	// IMMEDIATE so a transaction holds the write lock from its start and a read-then-write
 	// never fails to upgrade. Commits are durable before anyone hears of them, but the sync is

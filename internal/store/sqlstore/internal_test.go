@@ -63,6 +63,9 @@ func TestParseDSN(t *testing.T) {
 		if tc.read && (!strings.Contains(got.read, "query_only%281%29") || strings.Contains(got.read, "_txlock")) {
 			t.Errorf("parseDSN(%q).read = %q", tc.dsn, got.read)
 		}
+		if strings.Contains(tc.dsn, "cache_size") == strings.Contains(got.write, "cache_size%28-65536%29") {
+			t.Errorf("parseDSN(%q).write = %q: the DSN's cache_size must win over ours, ours must be there without one", tc.dsn, got.write)
+		}
 		if strings.Contains(tc.dsn, "cache_size") && !strings.Contains(got.write, "cache_size") {
 			t.Errorf("parseDSN(%q) dropped the caller's pragma: %q", tc.dsn, got.write)
 		}
@@ -122,9 +125,11 @@ func TestSQLitePragmas(t *testing.T) {
 	}
 	checkPragmas(t, s.w, 1, map[string]string{
 		"journal_mode": "wal", "synchronous": "1", "foreign_keys": "1", "busy_timeout": "5000", "query_only": "0",
+		"cache_size": "-65536",
 	})
 	checkPragmas(t, s.r, 3, map[string]string{
 		"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "query_only": "1",
+		"cache_size": "-16384",
 	})
 
 	m := openTest(t, ":memory:", nil)
