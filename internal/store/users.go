@@ -78,6 +78,9 @@ type UserTx interface {
 	// when the pool is missing.
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, poolID, usernameKey string) (*User, error)
+	// PeekUser is GetUser without Index, Aliases and Stored (left nil), for callers that only
+	// show the user: one row, without its index rows and aliases.
+	PeekUser(ctx context.Context, poolID, usernameKey string) (*User, error)
 	// FindUserByAlias finds the owner of an alias value.
 	FindUserByAlias(ctx context.Context, poolID, kind, value string) (*User, error)
 	// FindUserByIndex finds one user whose Index[name] equals value (for unique values like sub).

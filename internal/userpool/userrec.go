@@ -138,6 +138,16 @@ func (s *Service) findUser(ctx context.Context, tx store.Tx, poolID, username st
 	return p, u, err
 }
 
+// peek is lookup for callers that only show the user: by username it reads the user's row
+// alone (store.Tx.PeekUser), without the index rows and aliases a write needs.
+func (p *pool) peek(ctx context.Context, tx store.Tx, username string) (*store.User, error) {
+	u, err := tx.PeekUser(ctx, p.rec.ID, p.fold(username))
+	if errors.Is(err, store.ErrNotFound) {
+		return p.lookup(ctx, tx, username)
+	}
+	return u, err
+}
+
 func (p *pool) lookup(ctx context.Context, tx store.Tx, username string) (*store.User, error) {
 	u, err := tx.GetUser(ctx, p.rec.ID, p.fold(username))
 	if !errors.Is(err, store.ErrNotFound) {

@@ -235,7 +235,11 @@ func (s *Service) queueInvitation(ctx context.Context, tx store.Tx, p *pool, u *
 }
 
 func (s *Service) AdminGetUser(ctx context.Context, in *model.AdminGetUserRequest) (*model.AdminGetUserResponse, error) {
-	_, u, err := s.findUser(ctx, s.st, *in.UserPoolId, *in.Username)
+	p, err := s.getPool(ctx, s.st, *in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := p.peek(ctx, s.st, *in.Username)
 	if err != nil {
 		return nil, err
 	}

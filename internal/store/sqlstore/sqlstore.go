@@ -436,6 +436,10 @@ func (s *Store) GetUser(ctx context.Context, poolID, usernameKey string) (*store
 	return s.reader().GetUser(ctx, poolID, usernameKey)
 }
 
+func (s *Store) PeekUser(ctx context.Context, poolID, usernameKey string) (*store.User, error) {
+	return s.reader().PeekUser(ctx, poolID, usernameKey)
+}
+
 func (s *Store) FindUserByAlias(ctx context.Context, poolID, kind, value string) (*store.User, error) {
 	return s.reader().FindUserByAlias(ctx, poolID, kind, value)
 }

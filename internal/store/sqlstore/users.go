@@ -110,6 +110,10 @@ func (o ops) GetUser(ctx context.Context, poolID, usernameKey string) (*store.Us
 	return o.wholeUser(ctx, "get user", o.s.d.getUser, poolID, usernameKey)
 }
 
+func (o ops) PeekUser(ctx context.Context, poolID, usernameKey string) (*store.User, error) {
+	return getOne(ctx, o, "get user", scanUser, sqlGetUser, poolID, usernameKey)
+}
+
 func (o ops) FindUserByAlias(ctx context.Context, poolID, kind, value string) (*store.User, error) {
 	return o.wholeUser(ctx, "find user by alias", o.s.d.findUserByAlias, poolID, kind, value)
 }

@@ -197,6 +197,15 @@ func testUserCreateGet(t *testing.T, s store.Store) {
 	want.Version = u.Version
 	got := mustGetUser(t, s, p.ID, "alice")
 	checkUser(t, got, &want)
+	peeked, err := s.PeekUser(ctx, p.ID, "alice")
+	noErr(t, "PeekUser", err)
+	if peeked.Index != nil || peeked.Aliases != nil || peeked.Stored != nil {
+		t.Errorf("PeekUser returned entries: %v %v %v", peeked.Index, peeked.Aliases, peeked.Stored)
+	}
+	peeked.Index, peeked.Aliases = want.Index, want.Aliases
+	checkUser(t, peeked, &want)
+	_, err = s.PeekUser(ctx, other.ID, "alice")
+	wantErr(t, "PeekUser in another pool", err, store.ErrNotFound)
 
 	// The returned record is the caller's.
 	got.Attributes["email"] = "changed"
