@@ -20,8 +20,8 @@ import (
 // would have seen alone (the earlier members' changes, which commit with it or not at all).
 //
 // There is no goroutine of its own: the first writer to find no group running leads, runs one
-// group (the queue's head, which includes itself), hands the lead to the next queued writer and
-// returns.
+// group (the queue's head, which includes itself), hands the lead to the next queued writer,
+// syncs the log (see syncWAL), wakes its group's members and returns.
 
 // maxGroup bounds one group, so that a long queue is committed in steps.
 const maxGroup = 64
@@ -36,8 +36,8 @@ type groupMember struct {
 	ctx context.Context
 	st  *txState
 	fn  func(o ops) error
-	// wake is closed when the member is done (err and panicked are set) or has been made the
-	// leader (lead is set). Both happen under the committer's lock.
+	// wake is closed when the member is done (err and panic are set, by the leader) or has been
+	// made the leader (lead is set, under the committer's lock).
 	wake    chan struct{}
 	lead    bool
 	started bool // taken into a group: the member can no longer withdraw
