@@ -237,3 +237,42 @@ func BenchmarkSQLiteCreateUserPool(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSQLiteGetUser: a whole user (row, index rows and aliases in one statement) against
+// the row alone (PeekUser), among 1,000 users of a file database.
+func BenchmarkSQLiteGetUser(b *testing.B) {
+	s := openStore(b, filepath.Join(b.TempDir(), "bench.db"))
+	ctx := context.Background()
+	p := testPool("us-east-1", "us-east-1_bench0002")
+	if err := s.CreateUserPool(ctx, p); err != nil {
+		b.Fatal(err)
+	}
+	const n = 1000
+	for i := range n {
+		k := fmt.Sprintf("user%04d", i)
+		sub := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		u := &store.User{PoolID: p.ID, Username: k, UsernameKey: k, Sub: sub, Enabled: true, Status: "CONFIRMED",
+			Attributes: map[string]string{"email": k + "@example.com", "email_verified": "true", "name": "N"},
+			Index: map[string]string{"username": k, "email": k + "@example.com", "cognito:user_status": "CONFIRMED",
+				"status": "Enabled", "sub": sub, "name": "N"},
+			Aliases: map[string]string{"email": k + "@example.com"}}
+		if err := s.CreateUser(ctx, u); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, read := range []struct {
+		name string
+		fn   func(ctx context.Context, poolID, key string) (*store.User, error)
+	}{{"whole", s.GetUser}, {"peek", s.PeekUser}} {
+		b.Run(read.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				if _, err := read.fn(ctx, p.ID, fmt.Sprintf("user%04d", i%n)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
