@@ -48,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return nil
 	})
 	fs.Float64Var(&cfg.RecoveryRate, "account-recovery-rate", 30, "password-reset requests a second per account and node (TooManyRequestsException above it)")
-	fs.DurationVar(&cfg.PoolCacheTTL, "pool-cache-ttl", time.Second, "how long a node reuses a pool's settings once read; changes made through other nodes show after at most this (0: read every time)")
+	fs.DurationVar(&cfg.PoolCacheTTL, "pool-cache-ttl", 0, "how long the server reuses a pool's settings and user count once read; its own changes show at once (default: 1s with SQLite; with PostgreSQL 0, read every time, so that nodes see each other's changes at once)")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "URL clients reach this server at (default http://<listen address>)")
 	fs.StringVar(&cfg.IssuerBase, "issuer-base", "", `token issuer before "/<poolId>": default the public URL; "cognito" for https://cognito-idp.<region>.amazonaws.com`)
 	m := &cfg.Messages
@@ -88,8 +88,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	cfg.Logger = logger
 	cfg.PasswordHash = hash
-	if cfg.PoolCacheTTL == 0 {
-		cfg.PoolCacheTTL = -1 // the flag's 0 is "no cache"; the Config's 0 is the default
+	if flagSet(fs, "pool-cache-ttl") && cfg.PoolCacheTTL <= 0 {
+		cfg.PoolCacheTTL = -1 // a given 0 is "read every time"; the Config's 0 is the default
 	}
 	cfg.MasterKey = os.Getenv("CGIP_MASTER_KEY")
 	cfg.RootAccessKeyID = os.Getenv("CGIP_ROOT_ACCESS_KEY_ID")
@@ -132,6 +132,13 @@ func parseWithEnv(fs *flag.FlagSet, args []string) error {
 		}
 	})
 	return err
+}
+
+// flagSet reports whether the command line or the environment set the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

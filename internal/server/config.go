@@ -38,9 +38,10 @@ type Config struct {
 	// RecoveryRate is the account-recovery quota (AdminResetUserPassword, ForgotPassword) in
 	// requests a second per account on each node; 0 means 30, negative means no quota.
 	RecoveryRate float64
-	// PoolCacheTTL is how long a node reuses a pool's settings once read: changes made through
-	// another node sharing the database show after at most this. 0 means one second, negative
-	// means pools are read on every request.
+	// PoolCacheTTL is how long the server reuses a pool's settings and user count once read
+	// (changes made through the server itself are seen at once). 0 means one second on SQLite
+	// and no reuse on PostgreSQL, where every node must see the others' changes at once;
+	// negative means pools are read on every request.
 	PoolCacheTTL time.Duration
 	// PublicURL is how clients reach this server (JWKS and discovery links); empty means
 	// http://<listen address>.

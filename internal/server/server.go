@@ -101,8 +101,12 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 	if cfg.Dev {
 		smsRoles = nil // --dev accepts anything, SMS roles included
 	}
+	poolTTL := cfg.PoolCacheTTL
+	if poolTTL == 0 && st.Dialect() == "postgres" {
+		poolTTL = -1 // several nodes: each must see the others' changes at once
+	}
 	pools := userpool.New(userpool.Config{SMSRoles: smsRoles, Store: st, Sealer: sealer, PasswordHash: cfg.PasswordHash, Courier: cour, Tokens: tok,
-		Triggers: trig, RecoveryRate: cfg.RecoveryRate, PoolCacheTTL: cfg.PoolCacheTTL})
+		Triggers: trig, RecoveryRate: cfg.RecoveryRate, PoolCacheTTL: poolTTL})
 	apiCfg := api.Config{
 		Dev: cfg.Dev, DevAccountID: cfg.AccountID, DefaultRegion: cfg.Region,
 		Authenticator: princ, Authorizer: princ.Authorizer(), Tags: pools,
