@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cgip/cgip/internal/store"
@@ -27,8 +28,11 @@ const defaultPoolTTL = time.Second
 // Records and documents are shared between requests: read them, never write into them.
 type poolCache struct {
 	ttl time.Duration // <= 0: records are read every time
-	mu  sync.RWMutex
-	m   map[string]cachedPool
+	// forgets counts forget calls: a record read before one may be older than the change
+	// that was forgotten, so it is not kept (see generation).
+	forgets atomic.Uint64
+	mu      sync.RWMutex
+	m       map[string]cachedPool
 }
 
 type cachedPool struct {
@@ -51,8 +55,12 @@ func (c *poolCache) recent(id string) (*pool, bool) {
 	return &pool{rec: e.rec, doc: e.doc}, true
 }
 
-// decode returns the pool of rec, just read, decoding its settings only when they changed.
-func (c *poolCache) decode(rec *store.UserPool) (*pool, error) {
+// generation is taken before reading a record and given to decode with it.
+func (c *poolCache) generation() uint64 { return c.forgets.Load() }
+
+// decode returns the pool of rec, read after generation() returned gen, decoding its settings
+// only when they changed. The record is kept for recent only if nothing was forgotten since gen.
+func (c *poolCache) decode(rec *store.UserPool, gen uint64) (*pool, error) {
 	read := time.Now()
 	c.mu.RLock()
 	e, ok := c.m[rec.ID]
@@ -74,16 +82,17 @@ func (c *poolCache) decode(rec *store.UserPool) (*pool, error) {
 			break
 		}
 	}
-	if old, ok := c.m[rec.ID]; !ok || !old.read.After(read) {
+	if old, ok := c.m[rec.ID]; (!ok || !old.read.After(read)) && c.forgets.Load() == gen {
 		c.m[rec.ID] = cachedPool{rec: rec, doc: p.doc, read: read}
 	}
 	c.mu.Unlock()
 	return p, nil
 }
 
-// forget drops pool id after a change written through this node.
+// forget drops pool id after a change written through this node has committed.
 func (c *poolCache) forget(id string) {
 	c.mu.Lock()
+	c.forgets.Add(1)
 	delete(c.m, id)
 	c.mu.Unlock()
 }

@@ -130,6 +130,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *model.UpdateUserPoolRe
 }
 
 func (s *Service) DeleteUserPool(ctx context.Context, in *model.DeleteUserPoolRequest) error {
+	defer s.pools.forget(*in.UserPoolId) // after the commit
 	return s.st.InTx(ctx, func(tx store.Tx) error {
 		p, err := s.getPool(ctx, tx, *in.UserPoolId)
 		if err != nil {
@@ -138,7 +139,6 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *model.DeleteUserPoolRe
 		if v := p.doc.Pool.DeletionProtection; v != nil && *v == model.DeletionProtectionTypeActive {
 			return apierr.InvalidParameter("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 		}
-		defer s.pools.forget(p.rec.ID)
 		return tx.DeleteUserPool(ctx, p.rec.Region, p.rec.ID)
 	})
 }
@@ -210,11 +210,12 @@ func (s *Service) getPool(ctx context.Context, tx store.Tx, id string) (*pool, e
 			return p, nil
 		}
 	}
+	gen := s.pools.generation()
 	rec, err := s.poolRecord(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.pools.decode(rec)
+	return s.pools.decode(rec, gen)
 }
 
 func (s *Service) poolRecord(ctx context.Context, tx store.Tx, id string) (*store.UserPool, error) {
