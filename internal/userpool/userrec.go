@@ -141,15 +141,16 @@ func (s *Service) findUser(ctx context.Context, tx store.Tx, poolID, username st
 // peek is lookup for callers that only show the user: by username it reads the user's row
 // alone (store.Tx.PeekUser), without the index rows and aliases a write needs.
 func (p *pool) peek(ctx context.Context, tx store.Tx, username string) (*store.User, error) {
-	u, err := tx.PeekUser(ctx, p.rec.ID, p.fold(username))
-	if errors.Is(err, store.ErrNotFound) {
-		return p.lookup(ctx, tx, username)
-	}
-	return u, err
+	return p.find(ctx, tx, username, tx.PeekUser)
 }
 
 func (p *pool) lookup(ctx context.Context, tx store.Tx, username string) (*store.User, error) {
-	u, err := tx.GetUser(ctx, p.rec.ID, p.fold(username))
+	return p.find(ctx, tx, username, tx.GetUser)
+}
+
+// find looks username up as a username key (read with byKey), then as an alias, then as a sub.
+func (p *pool) find(ctx context.Context, tx store.Tx, username string, byKey func(ctx context.Context, poolID, usernameKey string) (*store.User, error)) (*store.User, error) {
+	u, err := byKey(ctx, p.rec.ID, p.fold(username))
 	if !errors.Is(err, store.ErrNotFound) {
 		return u, err
 	}
