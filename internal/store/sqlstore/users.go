@@ -161,15 +161,13 @@ func (o ops) UpdateUser(ctx context.Context, u *store.User) error {
 	if err != nil {
 		return err
 	}
-	args := []any{u.Username, u.Enabled, u.Status, attrs, u.PasswordHash, history, text(u.Extra), updated,
-		u.PoolID, u.UsernameKey, u.Version}
+	query, args := sqlUpdateUser, []any{u.Username, u.Enabled, u.Status, attrs, u.PasswordHash, history,
+		text(u.Extra), updated, u.PoolID, u.UsernameKey, u.Version}
 	old := u.Stored
+	if old != nil {
+		query, args = sqlUpdateStoredUser, append(args, old.Sub)
+	}
 	write := func() error {
-		query := sqlUpdateUser
-		if old != nil {
-			query = sqlUpdateStoredUser
-			args = append(args, old.Sub)
-		}
 		res, err := o.q.ExecContext(ctx, query, args...)
 		if err != nil {
 			return o.fail(ctx, op, err)
