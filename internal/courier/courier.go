@@ -260,6 +260,12 @@ func (c *Courier) deliver(ctx context.Context, m *store.Message) {
 		m.Status, m.Error = store.MessageQueued, err.Error()
 		m.NextAttemptAt = now.Add(backoff(m.Attempts))
 	}
+	// A lost lease means another worker took the message over; its outcome wins.
+	if err := c.cfg.Store.FinishMessage(ctx, m); err != nil && !errors.Is(err, store.ErrConflict) && ctx.Err() == nil {
+		c.log.Warn("recording a delivery failed", "message_id", m.ID, "error", err)
+	}
+	// Logged once recorded, so that the line describes the queue as it is (a crash before the
+	// record leaves the message leased, to be tried again when the lease ends).
 	level := slog.LevelInfo
 	if err != nil {
 		level = slog.LevelWarn
@@ -267,10 +273,6 @@ func (c *Courier) deliver(ctx context.Context, m *store.Message) {
 	c.log.LogAttrs(ctx, level, "message delivery", slog.String("message_id", m.ID), slog.String("kind", m.Kind),
 		slog.String("channel", m.Channel), slog.String("status", m.Status), slog.Int("attempt", m.Attempts),
 		slog.String("error", m.Error))
-	// A lost lease means another worker took the message over; its outcome wins.
-	if err := c.cfg.Store.FinishMessage(ctx, m); err != nil && !errors.Is(err, store.ErrConflict) && ctx.Err() == nil {
-		c.log.Warn("recording a delivery failed", "message_id", m.ID, "error", err)
-	}
 }
 
 func (c *Courier) send(ctx context.Context, m *store.Message) error {
