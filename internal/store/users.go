@@ -15,9 +15,10 @@ type User struct {
 	Enabled     bool
 	Status      string            // UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, ...
 	Attributes  map[string]string // every attribute but sub, as clients see them
-	// Index holds what ListUsers can filter on: name -> value (e.g. "email", "cognito:user_status",
-	// "username", "sub"). The store keeps one indexed row per entry, so a filtered page reads only
-	// the matching rows.
+	// Index holds what ListUsers can filter on: name -> value (e.g. "email", "cognito:user_status").
+	// The store keeps one indexed row per entry, so a filtered page reads only the matching rows,
+	// but for IndexUsername and IndexSub: those are the user's own keys, which the store reads back
+	// into Index["username"] (UsernameKey) and Index["sub"] (Sub) and ignores on writes.
 	Index map[string]string
 	// Aliases holds the sign-in aliases the user owns: kind ("email", "phone_number",
 	// "preferred_username") -> value. A value is unique per pool and kind: a second owner is
@@ -35,6 +36,14 @@ type User struct {
 	// by hand) makes UpdateUser replace all of them.
 	Stored *StoredEntries
 }
+
+// The index names that are a user's own keys: Index["username"] is UsernameKey and
+// Index["sub"] is Sub. Users are kept in the order of both already, so a filter on them
+// (and FindUserByIndex) reads the user rows themselves, and a user costs two index rows less.
+const (
+	IndexUsername = "username"
+	IndexSub      = "sub"
+)
 
 // StoredEntries is a user's index rows and aliases as stored, and the Sub of the user they
 // belong to (a user deleted and created again under the same key has another Sub).

@@ -28,8 +28,9 @@ type dialect struct {
 	// userEntries are two more columns for a user query: its index rows and its aliases as JSON
 	// objects, so that one statement (one snapshot, no transaction) reads a whole user.
 	userEntries string
-	// getUser, findUserByAlias and findUserByIndex read one whole user (see wholeUser).
-	getUser, findUserByAlias, findUserByIndex string
+	// getUser, findUserByAlias, findUserByIndex and findUserBySub read one whole user (see
+	// wholeUser).
+	getUser, findUserByAlias, findUserByIndex, findUserBySub string
 }
 
 var (
@@ -71,6 +72,7 @@ func init() {
 	for _, d := range []*dialect{sqliteDialect, postgresDialect} {
 		whole := func(q string) string { return strings.Replace(q, userColumns, userColumns+d.userEntries, 1) }
 		d.getUser, d.findUserByAlias, d.findUserByIndex = whole(sqlGetUser), whole(sqlFindUserByAlias), whole(sqlFindUserByIndex)
+		d.findUserBySub = whole(sqlFindUserBySub)
 	}
 }
 

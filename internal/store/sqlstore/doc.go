@@ -8,7 +8,8 @@
 // Options.Logger. Stored times are UTC with microsecond precision, Tags come back as a non-nil
 // map, Config bytes come back exactly as written (nil stays nil). A user is a row of users plus
 // one row per Index entry (user_index, whose primary key serves ListUsers' filters as one range
-// scan) and per alias (user_aliases, whose primary key makes aliases unique): outside InTx a call
+// scan; the username and sub entries are the user's own keys, served by users' own indexes) and
+// per alias (user_aliases, whose primary key makes aliases unique): outside InTx a call
 // that reads or writes several tables runs in a transaction of its own (a read-only snapshot for
 // reads), and inside InTx a failed CreateUser or UpdateUser is undone through a savepoint.
 // The outbox (messages) is also the couriers' queue: ClaimMessages leases due messages in one

@@ -13,7 +13,8 @@ import (
 	"github.com/cgip/cgip/internal/store"
 )
 
-// A user is one row of users plus one row of user_index per Index entry and one row of
+// A user is one row of users plus one row of user_index per Index entry (but for the user's
+// keys, store.IndexUsername and store.IndexSub, which its row holds) and one row of
 // user_aliases per Aliases entry. Reads load the rows of users first and then the index rows and
 // aliases of all of them in one more query (see loadEntries); outside InTx both run in one
 // read-only transaction, so they see one snapshot.
@@ -38,7 +39,8 @@ WHERE a.pool_id = $1 AND a.kind = $2 AND a.value = $3`
 	sqlFindUserByIndex = `SELECT ` + userColumns + ` FROM user_index i
 JOIN users u ON u.pool_id = i.pool_id AND u.username_key = i.username_key
 WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 ORDER BY i.username_key LIMIT 1`
-	sqlUpdateUser = `UPDATE users SET username = $1, enabled = $2, status = $3, attributes = $4,
+	sqlFindUserBySub = `SELECT ` + userColumns + ` FROM users u WHERE u.pool_id = $1 AND u.sub = $2`
+	sqlUpdateUser    = `UPDATE users SET username = $1, enabled = $2, status = $3, attributes = $4,
 password_hash = $5, password_history = $6, extra = $7, updated_at = $8, version = version + 1
 WHERE pool_id = $9 AND username_key = $10 AND version = $11`
 	// sqlUpdateStoredUser updates a user whose stored entries the caller knows: only when
@@ -70,6 +72,35 @@ WHERE i.pool_id = $1 AND i.name = $2 AND `
 	sqlListUsersFrom    = sqlListUsersByIndex + `(i.value, i.username_key) > ($4, $5)` + sqlListUsersOrder
 	sqlListUsersBetween = sqlListUsersByIndex + `(i.value, i.username_key) > ($4, $5) AND i.value < $6` + sqlListUsersOrder
 )
+
+// filterQueries are the three shapes of a filtered page: an exact value after a username key,
+// and a prefix's values after a (value, username key), with and without the prefix's end.
+type filterQueries struct{ value, from, between string }
+
+var (
+	// indexFilter pages the rows of user_index: $1 pool, $2 attribute, $3 limit, $4 the value
+	// or the value to start after, $5 the username key to start after, $6 the prefix's end.
+	indexFilter = filterQueries{sqlListUsersByValue, sqlListUsersFrom, sqlListUsersBetween}
+	// keyFilters page the users' own keys, which users' primary key and unique sub index keep
+	// in order: $1 pool, $2 limit, $3 to $5 as $4 to $6 of indexFilter.
+	keyFilters = map[string]filterQueries{
+		store.IndexUsername: keyFilter("u.username_key"),
+		store.IndexSub:      keyFilter("u.sub"),
+	}
+)
+
+// keyFilter returns the filtered pages over a column of users unique per pool: its order is
+// the page order, and the username key after a value matters only for that value's own user.
+func keyFilter(column string) filterQueries {
+	const head = `SELECT ` + userColumns + ` FROM users u WHERE u.pool_id = $1 AND `
+	order := ` ORDER BY ` + column + ` LIMIT $2`
+	after := column + ` >= $3 AND (` + column + ` > $3 OR u.username_key > $4)`
+	return filterQueries{
+		value:   head + column + ` = $3 AND u.username_key > $4` + order,
+		from:    head + after + order,
+		between: head + after + ` AND ` + column + ` < $5` + order,
+	}
+}
 
 // maxKeysPerQuery bounds the username keys loadEntries binds in one statement: SQLite looks
 // each $n parameter up in a list, so a statement's cost grows with the square of their number.
@@ -120,6 +151,12 @@ func (o ops) FindUserByAlias(ctx context.Context, poolID, kind, value string) (*
 
 // FindUserByIndex returns the first user (by username key) whose index entry name is value.
 func (o ops) FindUserByIndex(ctx context.Context, poolID, name, value string) (*store.User, error) {
+	switch name {
+	case store.IndexUsername:
+		return o.GetUser(ctx, poolID, value)
+	case store.IndexSub:
+		return o.wholeUser(ctx, "find user by sub", o.s.d.findUserBySub, poolID, value)
+	}
 	return o.wholeUser(ctx, "find user by index", o.s.d.findUserByIndex, poolID, name, value)
 }
 
@@ -142,6 +179,7 @@ func scanWholeUser(row scanner) (*store.User, error) {
 	if u.Aliases, err = decodeStrings(entries[1]); err != nil {
 		return nil, fmt.Errorf("decoding aliases of a user of pool %s: %w", u.PoolID, err)
 	}
+	addKeyEntries(u)
 	u.Stored = storedEntries(u, u.Sub)
 	return u, nil
 }
@@ -204,6 +242,24 @@ func (o ops) UpdateUser(ctx context.Context, u *store.User) error {
 	return nil
 }
 
+// addKeyEntries puts the user's keys into its Index, where the domain expects them.
+func addKeyEntries(u *store.User) {
+	u.Index[store.IndexUsername], u.Index[store.IndexSub] = u.UsernameKey, u.Sub
+}
+
+// indexRows is the part of index the store keeps in user_index: all but the user's keys.
+func indexRows(index map[string]string) map[string]string {
+	_, username := index[store.IndexUsername]
+	_, sub := index[store.IndexSub]
+	if !username && !sub {
+		return index
+	}
+	rows := maps.Clone(index)
+	delete(rows, store.IndexUsername)
+	delete(rows, store.IndexSub)
+	return rows
+}
+
 // storedEntries is a copy of u's entries as just stored for the user with that sub.
 func storedEntries(u *store.User, sub string) *store.StoredEntries {
 	return &store.StoredEntries{Sub: sub, Index: maps.Clone(u.Index), Aliases: maps.Clone(u.Aliases)}
@@ -214,7 +270,7 @@ func (o ops) replaceEntries(ctx context.Context, op string, u *store.User) error
 	if _, err := o.q.ExecContext(ctx, sqlDeleteUserIndex, u.PoolID, u.UsernameKey); err != nil {
 		return o.fail(ctx, op, err)
 	}
-	if _, err := o.insertPairs(ctx, op, "user_index", "name", u.PoolID, u.UsernameKey, u.Index); err != nil {
+	if _, err := o.insertPairs(ctx, op, "user_index", "name", u.PoolID, u.UsernameKey, indexRows(u.Index)); err != nil {
 		return err
 	}
 	return o.replaceAliases(ctx, op, u)
@@ -231,16 +287,17 @@ func (o ops) replaceAliases(ctx context.Context, op string, u *store.User) error
 // changeIndex writes the index rows of u that differ from old, in name order. Index rows
 // belong to one user each (username_key is part of the key), so none of this can conflict.
 func (o ops) changeIndex(ctx context.Context, op string, u *store.User, old map[string]string) error {
-	names := slices.Collect(maps.Keys(u.Index))
+	index, old := indexRows(u.Index), indexRows(old)
+	names := slices.Collect(maps.Keys(index))
 	for name := range old {
-		if _, ok := u.Index[name]; !ok {
+		if _, ok := index[name]; !ok {
 			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
 	for _, name := range names {
 		was, had := old[name]
-		now, has := u.Index[name]
+		now, has := index[name]
 		var (
 			query = sqlUpdateIndexEntry
 			args  = []any{u.PoolID, name, now, u.UsernameKey, was}
@@ -271,14 +328,21 @@ func (o ops) DeleteUser(ctx context.Context, poolID, usernameKey string) error {
 func (o ops) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, error) {
 	const op = "list users"
 	lim := limit(store.Page{Limit: q.Limit})
-	page := func(query string, args ...any) ([]store.User, error) {
+	list := func(query string, args ...any) ([]store.User, error) {
 		if q.SkipEntries {
 			return queryAll(ctx, o, op, scanUser, query, args...)
 		}
 		return o.queryUsers(ctx, op, q.PoolID, query, args...)
 	}
 	if q.Attr == "" {
-		return page(sqlListUsers, q.PoolID, q.After, lim)
+		return list(sqlListUsers, q.PoolID, q.After, lim)
+	}
+	filter, head := indexFilter, []any{q.PoolID, q.Attr, lim}
+	if f, ok := keyFilters[q.Attr]; ok {
+		filter, head = f, []any{q.PoolID, lim}
+	}
+	page := func(query string, args ...any) ([]store.User, error) {
+		return list(query, append(head, args...)...)
 	}
 	if !q.Prefix {
 		after := q.After
@@ -288,7 +352,7 @@ func (o ops) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, er
 		case q.AfterValue < q.Value:
 			after = ""
 		}
-		return page(sqlListUsersByValue, q.PoolID, q.Attr, lim, q.Value, after)
+		return page(filter.value, q.Value, after)
 	}
 	// The page starts after the later of (AfterValue, After) and (Value, ""): the latter is
 	// where the prefix's rows begin.
@@ -297,9 +361,9 @@ func (o ops) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, er
 		from, after = q.AfterValue, q.After
 	}
 	if end, ok := prefixEnd(q.Value); ok {
-		return page(sqlListUsersBetween, q.PoolID, q.Attr, lim, from, after, end)
+		return page(filter.between, from, after, end)
 	}
-	return page(sqlListUsersFrom, q.PoolID, q.Attr, lim, from, after)
+	return page(filter.from, from, after)
 }
 
 func (o ops) CountUsers(ctx context.Context, poolID string) (int64, error) {
@@ -330,6 +394,7 @@ func (o ops) loadEntries(ctx context.Context, op, poolID string, users []store.U
 	for i := range users {
 		u := &users[i]
 		u.Index, u.Aliases = map[string]string{}, map[string]string{}
+		addKeyEntries(u)
 		byKey[u.UsernameKey] = u
 	}
 	for chunk := range slices.Chunk(users, maxKeysPerQuery) {
@@ -382,7 +447,7 @@ SELECT 1, username_key, kind, value FROM user_aliases WHERE pool_id = $1 AND use
 // insertEntries inserts u's index rows and aliases (the user has none stored); ErrConflict when
 // another user owns one of the aliases.
 func (o ops) insertEntries(ctx context.Context, op string, u *store.User) error {
-	if _, err := o.insertPairs(ctx, op, "user_index", "name", u.PoolID, u.UsernameKey, u.Index); err != nil {
+	if _, err := o.insertPairs(ctx, op, "user_index", "name", u.PoolID, u.UsernameKey, indexRows(u.Index)); err != nil {
 		return err
 	}
 	return o.insertAliases(ctx, op, u)

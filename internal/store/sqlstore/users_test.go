@@ -126,8 +126,9 @@ func bulkCreateUsers(tb testing.TB, s *Store, poolID string, n int) {
 					created := dbTime(u.CreatedAt)
 					users = append(users, []any{u.PoolID, u.UsernameKey, u.Username, u.Sub, u.Enabled, u.Status,
 						attrs, u.PasswordHash, history, text(u.Extra), created, created, int64(1)})
-					for _, name := range slices.Sorted(maps.Keys(u.Index)) {
-						index = append(index, []any{u.PoolID, name, u.Index[name], u.UsernameKey})
+					rows := indexRows(u.Index)
+					for _, name := range slices.Sorted(maps.Keys(rows)) {
+						index = append(index, []any{u.PoolID, name, rows[name], u.UsernameKey})
 					}
 					for kind, value := range u.Aliases {
 						aliases = append(aliases, []any{u.PoolID, kind, value, u.UsernameKey})
@@ -174,7 +175,8 @@ func TestBulkCreateUsers(t *testing.T) {
 }
 
 // The filtered ListUsers queries read one range of user_index's primary key, in page order,
-// and one users row per match: no scan of a pool's users or index rows, no sort.
+// and one users row per match; on the user's keys, one range of users' primary key or unique
+// sub index: no scan of a pool's users or index rows, no sort.
 func TestListUsersPlanSQLite(t *testing.T) {
 	s := openTest(t, filepath.Join(t.TempDir(), "plan.db"), nil)
 	pool := createBenchPool(t, s)
@@ -230,6 +232,15 @@ func planQueries(pool string) []planQuery {
 		{"exact", sqlListUsersByValue, []any{pool, "email", page, "user12@example.com", ""},
 			"SEARCH i USING PRIMARY KEY (pool_id=? AND name=? AND value=? AND username_key>?)",
 			"(value = 'user12@example.com'::text) AND (username_key > ''::text)"},
+		{"username prefix", keyFilters["username"].between, []any{pool, page, "u00012", "", "u00013"},
+			"SEARCH u USING INDEX sqlite_autoindex_users_1 (pool_id=? AND username_key>? AND username_key<?)",
+			"Index Cond: ((pool_id = 'us-east-1_seeded001'::text) AND (username_key >= 'u00012'::text) AND (username_key < 'u00013'::text))"},
+		{"sub prefix, next page", keyFilters["sub"].between, []any{pool, page, "00000012-0000-4000-8000-000000000012", "u0000018", "00000013"},
+			"SEARCH u USING INDEX sqlite_autoindex_users_2 (pool_id=? AND sub>? AND sub<?)",
+			"Index Cond: ((pool_id = 'us-east-1_seeded001'::text) AND (sub >= '00000012-0000-4000-8000-000000000012'::text) AND (sub < '00000013'::text))"},
+		{"sub exact", keyFilters["sub"].value, []any{pool, page, "00000012-0000-4000-8000-000000000012", ""},
+			"SEARCH u USING INDEX sqlite_autoindex_users_2 (pool_id=? AND sub=?)",
+			"Index Scan using users_pool_id_sub_key on users u"},
 		{"unfiltered", sqlListUsers, []any{pool, "u0000012", page},
 			"SEARCH u USING INDEX sqlite_autoindex_users_1 (pool_id=? AND username_key>?)",
 			"Index Scan using users_pkey on users u"},
@@ -301,7 +312,58 @@ func TestWholeUserPlanSQLite(t *testing.T) {
 		"get user":           {s.d.getUser, []any{pool, "user00001"}},
 		"find user by alias": {s.d.findUserByAlias, []any{pool, "email", "user00001@example.com"}},
 		"find user by index": {s.d.findUserByIndex, []any{pool, "email", "user00001@example.com"}},
+		"find user by sub":   {s.d.findUserBySub, []any{pool, "00000001-0000-4000-8000-000000000001"}},
 	} {
 		sqlitePlan(t, s.r, name, q.sql, q.args) // fails on any scan or sort
+	}
+}
+
+// Databases from before 0007 keep "username" and "sub" rows in user_index; the migration drops
+// them, and the users read back and list by both as before.
+func TestMigrateUserKeys(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testMigrateUserKeys(t, filepath.Join(t.TempDir(), "old.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		testMigrateUserKeys(t, storetest.PostgresSchema(t, storetest.PostgresURL(t)))
+	})
+}
+
+func testMigrateUserKeys(t *testing.T, dsn string) {
+	ctx := t.Context()
+	s := openTest(t, dsn, nil)
+	pool := createBenchPool(t, s)
+	createUsers(t, s, pool, 3)
+	// The rows 0006 wrote, and the database as it was before 0007.
+	for i := range 3 {
+		u := benchUser(pool, i)
+		for _, name := range []string{store.IndexUsername, store.IndexSub} {
+			if _, err := s.w.ExecContext(ctx, sqlInsertIndexEntry, pool, name, u.Index[name], u.UsernameKey); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 7`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = openTest(t, dsn, nil)
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_index WHERE name IN ('username', 'sub')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d username and sub rows left in user_index", n)
+	}
+	want := benchUser(pool, 1)
+	got, err := s.FindUserByIndex(ctx, pool, store.IndexSub, want.Sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got.Index, want.Index) {
+		t.Errorf("Index after the migration = %v, want %v", got.Index, want.Index)
+	}
+	us, err := s.ListUsers(ctx, store.UserQuery{PoolID: pool, Attr: store.IndexUsername, Value: "u", Prefix: true})
+	if err != nil || len(us) != 3 {
+		t.Errorf("ListUsers by username prefix after the migration = %d users, %v", len(us), err)
 	}
 }

@@ -33,6 +33,7 @@ var userTests = []struct {
 	{"User/List", testUserList},
 	{"User/ListFiltered", testUserListFiltered},
 	{"User/ListPrefixEdgeCases", testUserListPrefixEdgeCases},
+	{"User/ListByKeys", testUserListByKeys},
 	{"User/ListWhileInserting", testUserListWhileInserting},
 	{"User/DeletedWithPool", testUserDeletedWithPool},
 	{"Group/CRUD", testGroupCRUD},
@@ -90,7 +91,8 @@ func mustGetUser(t *testing.T, tx store.Tx, poolID, key string) *store.User {
 }
 
 // checkUser compares every field; maps must come back non-nil, nil and empty are otherwise the
-// same (also for PasswordHistory and Extra).
+// same (also for PasswordHistory and Extra). Index comes back with the user's keys in it,
+// whatever want.Index says of them.
 func checkUser(t *testing.T, got, want *store.User) {
 	t.Helper()
 	if got.PoolID != want.PoolID || got.UsernameKey != want.UsernameKey || got.Username != want.Username ||
@@ -104,7 +106,7 @@ func checkUser(t *testing.T, got, want *store.User) {
 		got, want map[string]string
 	}{
 		{"Attributes", got.Attributes, want.Attributes},
-		{"Index", got.Index, want.Index},
+		{"Index", got.Index, withKeyEntries(want)},
 		{"Aliases", got.Aliases, want.Aliases},
 	} {
 		if m.got == nil {
@@ -126,6 +128,16 @@ func checkUser(t *testing.T, got, want *store.User) {
 	}
 	checkTime(t, "user "+want.UsernameKey+" CreatedAt", got.CreatedAt, want.CreatedAt)
 	checkTime(t, "user "+want.UsernameKey+" UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+}
+
+// withKeyEntries is u's Index as the store reads it back: with the user's keys.
+func withKeyEntries(u *store.User) map[string]string {
+	index := maps.Clone(u.Index)
+	if index == nil {
+		index = map[string]string{}
+	}
+	index[store.IndexUsername], index[store.IndexSub] = u.UsernameKey, u.Sub
+	return index
 }
 
 func userKeys(us []store.User) []string {
@@ -424,8 +436,14 @@ func testUserUpdate(t *testing.T, s store.Store) {
 	// The old alias and index values are gone, the new ones lead to the user.
 	_, err := s.FindUserByAlias(ctx, p.ID, "email", "alice@example.com")
 	wantErr(t, "FindUserByAlias of a replaced alias", err, store.ErrNotFound)
-	_, err = s.FindUserByIndex(ctx, p.ID, "sub", sub)
+	_, err = s.FindUserByIndex(ctx, p.ID, "status", "Enabled")
 	wantErr(t, "FindUserByIndex of a dropped index entry", err, store.ErrNotFound)
+	// The user's keys stay in its index: got.Index had neither, and got.Sub was not written.
+	for name, value := range map[string]string{store.IndexSub: sub, store.IndexUsername: "alice"} {
+		found, err := s.FindUserByIndex(ctx, p.ID, name, value)
+		noErr(t, "FindUserByIndex "+name, err)
+		checkUser(t, found, &want)
+	}
 	for kind, value := range want.Aliases {
 		found, err := s.FindUserByAlias(ctx, p.ID, kind, value)
 		noErr(t, "FindUserByAlias "+kind, err)
@@ -521,9 +539,10 @@ func testUserUpdateConflicts(t *testing.T, s store.Store) {
 	byHand.Index = map[string]string{"username": "bob", "given_name": "robert"}
 	byHand.Aliases = map[string]string{"preferred_username": "robert"}
 	noErr(t, "UpdateUser of a user built by hand", s.UpdateUser(ctx, &byHand))
-	checkUser(t, mustGetUser(t, s, p.ID, "bob"), &byHand)
+	stored := mustGetUser(t, s, p.ID, "bob")
+	checkUser(t, stored, &byHand)
 	for name, value := range reborn.Index {
-		if byHand.Index[name] != value { // alice's index has bob's email too (z above)
+		if stored.Index[name] != value { // alice's index has bob's email too (z above)
 			wantNoTrace(t, s, &store.User{PoolID: p.ID, Index: map[string]string{name: value}}, "alice")
 		}
 	}
@@ -947,6 +966,89 @@ func testUserListFiltered(t *testing.T, s store.Store) {
 		if got := userKeys(us); !slices.Equal(got, after.want) {
 			t.Errorf("ListUsers(exact) after (%q, %q) = %v, want %v", after.value, after.key, got, after.want)
 		}
+	}
+}
+
+// Filters on the user's keys (store.IndexUsername, store.IndexSub) page like any index entry,
+// also for users whose Index was written without them.
+func testUserListByKeys(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	p := mustCreatePool(t, s, newPool(region1, account1))
+	q := mustCreatePool(t, s, newPool(region1, account1))
+	var keys, subs []string
+	for i := range 30 {
+		u := newUser(p.ID, fmt.Sprintf("k%d-%s", i%12, randString(3)))
+		u.Aliases = nil
+		if i%4 == 0 {
+			u.Index = map[string]string{"email": u.Attributes["email"]} // no key entries given
+		}
+		if i%3 == 0 {
+			u.Sub = "0" + u.Sub[1:] // subs sharing a prefix
+		}
+		mustCreateUser(t, s, u)
+		keys, subs = append(keys, u.UsernameKey), append(subs, u.Sub)
+	}
+	noise := newUser(q.ID, keys[0])
+	noise.Sub = "0" + noise.Sub[1:]
+	mustCreateUser(t, s, noise)
+	slices.Sort(keys)
+	slices.Sort(subs)
+	subKeys := map[string]string{} // sub -> username key
+	for _, k := range keys {
+		u := mustGetUser(t, s, p.ID, k)
+		subKeys[u.Sub] = k
+	}
+	matching := func(values []string, pred func(string) bool, key func(string) string) []string {
+		var out []string
+		for _, v := range values {
+			if pred(v) {
+				out = append(out, key(v))
+			}
+		}
+		return out
+	}
+	same := func(v string) string { return v }
+	bySub := func(v string) string { return subKeys[v] }
+	for _, c := range []struct {
+		attr, value string
+		prefix      bool
+		want        []string
+	}{
+		{store.IndexUsername, keys[7], false, []string{keys[7]}},
+		{store.IndexUsername, keys[7], true, []string{keys[7]}}, // a prefix that is a whole key
+		{store.IndexUsername, "k1", true, matching(keys, func(k string) bool { return strings.HasPrefix(k, "k1") }, same)},
+		{store.IndexUsername, "k1", false, nil},
+		{store.IndexUsername, "", true, keys},
+		{store.IndexUsername, "z", true, nil},
+		{store.IndexSub, subs[3], false, []string{subKeys[subs[3]]}},
+		{store.IndexSub, subs[3], true, []string{subKeys[subs[3]]}},
+		{store.IndexSub, "0", true, matching(subs, func(v string) bool { return strings.HasPrefix(v, "0") }, bySub)},
+		{store.IndexSub, "", true, matching(subs, func(string) bool { return true }, bySub)},
+		{store.IndexSub, "0", false, nil},
+	} {
+		for _, limit := range []int{0, 1, 2, 7} {
+			query := store.UserQuery{PoolID: p.ID, Attr: c.attr, Value: c.value, Prefix: c.prefix, Limit: limit}
+			if got := listAllUsers(t, s, query); !slices.Equal(got, c.want) {
+				t.Errorf("ListUsers(%s %q prefix %v) pages of %d: got %v, want %v", c.attr, c.value, c.prefix, limit, got, c.want)
+			}
+			query.SkipEntries = true
+			bare, err := s.ListUsers(ctx, query)
+			noErr(t, "ListUsers with SkipEntries", err)
+			want := c.want
+			if limit > 0 && len(want) > limit {
+				want = want[:limit]
+			}
+			if !slices.Equal(userKeys(bare), want) {
+				t.Errorf("ListUsers(%s %q prefix %v, SkipEntries) page of %d: got %v, want %v", c.attr, c.value, c.prefix, limit, userKeys(bare), want)
+			}
+		}
+	}
+	// A page after a user, as the next page's cursor gives it.
+	us, err := s.ListUsers(ctx, store.UserQuery{PoolID: p.ID, Attr: store.IndexSub, Value: "", Prefix: true,
+		AfterValue: subs[10], After: subKeys[subs[10]], Limit: 3})
+	noErr(t, "ListUsers by sub after a user", err)
+	if got, want := userKeys(us), matching(subs[11:14], func(string) bool { return true }, bySub); !slices.Equal(got, want) {
+		t.Errorf("ListUsers by sub after %s = %v, want %v", subs[10], got, want)
 	}
 }
 
