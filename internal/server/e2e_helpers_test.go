@@ -31,11 +31,12 @@ const (
 type testServer struct {
 	URL  string
 	Logs *logBuffer
+	srv  *server.Server
 	stop func()
 }
 
 // startServer runs a server with cfg (zero fields get test defaults) until the test ends.
-func startServer(t *testing.T, cfg server.Config) *testServer {
+func startServer(t testing.TB, cfg server.Config) *testServer {
 	t.Helper()
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
@@ -53,7 +54,9 @@ func startServer(t *testing.T, cfg server.Config) *testServer {
 		cfg.RootAccessKeyID, cfg.RootSecretAccessKey = testAccessKey, testSecretKey
 	}
 	logs := &logBuffer{}
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	}
 	srv, err := server.New(context.Background(), cfg, io.Discard)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
@@ -61,7 +64,7 @@ func startServer(t *testing.T, cfg server.Config) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx) }()
-	ts := &testServer{URL: "http://" + srv.Addr(), Logs: logs}
+	ts := &testServer{URL: "http://" + srv.Addr(), Logs: logs, srv: srv}
 	ts.stop = func() {
 		cancel()
 		select {

@@ -582,6 +582,9 @@ func scanUserInto(row scanner, more ...any) (*store.User, error) {
 	if u.Attributes, err = decodeStrings(attrs); err != nil {
 		return nil, fmt.Errorf("decoding attributes of a user of pool %s: %w", u.PoolID, err)
 	}
+	if history == "[]" { // most users: no history kept
+		return &u, nil
+	}
 	if err := json.Unmarshal([]byte(history), &u.PasswordHistory); err != nil {
 		return nil, fmt.Errorf("decoding password history of a user of pool %s: %w", u.PoolID, err)
 	}
