@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -71,6 +73,7 @@ func testListUsersFiltersAndPagination(t *testing.T, ts *testServer) {
 		{`email = "user03@other.org"`, "[user03]"},
 		{`username = "user11"`, "[user11]"},
 		{`username ^= "USER"`, "[]"}, // username is case-sensitive (ListUsers API reference)
+		{`username ^= "user0"`, "[user00 user01 user02 user03 user04 user05 user06 user07 user08 user09]"},
 		{`status = "Disabled"`, "[user05]"},
 		{`cognito:user_status = "confirmed"`, "[user07]"}, // case-insensitive
 		{`given_name = "Given \"4\""`, "[user04]"},        // escaped quotes
@@ -83,7 +86,41 @@ func testListUsersFiltersAndPagination(t *testing.T, ts *testServer) {
 		}
 	}
 
-	_, err := c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: pool, Filter: aws.String(`email = unquoted`)})
+	// sub, exactly and by prefix (a user's sub is no index entry of its own: the store reads
+	// the users' unique sub column).
+	got, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: pool, Username: aws.String("user04")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := attrMap(got.UserAttributes)["sub"]
+	for _, filter := range []string{`sub = "` + sub + `"`, `sub ^= "` + sub[:13] + `"`} {
+		if got := fmt.Sprint(list(filter, 1)); got != "[user04]" {
+			t.Errorf("ListUsers(%q) = %s, want [user04]", filter, got)
+		}
+	}
+	// Pages of one user by the first hex digit of the sub: in sub order, each user once.
+	all, err := c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySub := map[string]string{}
+	for _, u := range all.Users {
+		bySub[attrMap(u.Attributes)["sub"]] = aws.ToString(u.Username)
+	}
+	for _, digit := range "0123456789abcdef" {
+		var want []string
+		for _, s := range slices.Sorted(maps.Keys(bySub)) {
+			if s[0] == byte(digit) {
+				want = append(want, bySub[s])
+			}
+		}
+		filter := `sub ^= "` + string(digit) + `"`
+		if got := list(filter, 1); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ListUsers(%q) in pages of 1 = %v, want %v", filter, got, want)
+		}
+	}
+
+	_, err = c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: pool, Filter: aws.String(`email = unquoted`)})
 	wantAPIError(t, err, "InvalidParameterException", "Error while parsing filter.")
 	_, err = c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: pool, Filter: aws.String(`custom:tenant = "x"`)})
 	wantAPIError(t, err, "InvalidParameterException", "Invalid search attribute: custom:tenant")
