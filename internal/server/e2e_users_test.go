@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -366,4 +367,56 @@ func TestPreferredUsernameAlias(t *testing.T) {
 		_, err = c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: pool, Username: aws.String("kim"), UserAttributes: attrs("preferred_username", "JOJO")})
 		wantAPIError(t, err, "AliasExistsException", "An account with the given preferred_username already exists.")
 	})
+}
+
+// Many writers changing one user at once: every change lands (none lost to another's write,
+// none refused with ConcurrentModificationException), on each backend.
+func TestConcurrentChangesOfOneUserAllLand(t *testing.T) {
+	t.Run("sqlite-file", func(t *testing.T) {
+		testConcurrentChangesOfOneUser(t, startServer(t, server.Config{PasswordHash: fastHash}))
+	})
+	eachBackend(t, server.Config{PasswordHash: fastHash}, testConcurrentChangesOfOneUser)
+}
+
+func testConcurrentChangesOfOneUser(t *testing.T, ts *testServer) {
+	ctx := context.Background()
+	c := ts.rootClient()
+	pool := newPool(t, c, &cip.CreateUserPoolInput{})
+	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("hot"),
+		MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"given_name", "family_name", "middle_name", "nickname", "name", "website",
+		"profile", "picture", "locale", "zoneinfo", "gender", "address"}
+	const rounds = 3
+	var wg sync.WaitGroup
+	errs := make(chan error, len(names)*rounds)
+	for _, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := range rounds {
+				_, err := c.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: pool,
+					Username: aws.String("hot"), UserAttributes: attrs(name, fmt.Sprintf("%s-%d", name, round))})
+				if err != nil {
+					errs <- fmt.Errorf("%s round %d: %w", name, round, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	got, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: pool, Username: aws.String("hot")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := attrMap(got.UserAttributes)
+	for _, name := range names {
+		if want := fmt.Sprintf("%s-%d", name, rounds-1); a[name] != want {
+			t.Errorf("%s = %q, want %q (a change was lost)", name, a[name], want)
+		}
+	}
 }
