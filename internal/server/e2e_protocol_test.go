@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -222,5 +223,23 @@ func TestPresignedRequest(t *testing.T) {
 	status, typ, _ := readError(t, presign("wrong"))
 	if status != 400 || typ != "InvalidSignatureException" {
 		t.Fatalf("presigned with a wrong secret: %d %s", status, typ)
+	}
+}
+
+// A client that opened a connection and sent nothing on it (SDKs open connections ahead of
+// need) does not hold up a stop: net/http's Shutdown alone would wait until the connection is
+// 5 s old.
+func TestStopClosesConnectionsWithoutARequest(t *testing.T) {
+	ts := startServer(t, server.Config{Memory: true})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(50 * time.Millisecond) // the server has accepted it
+	start := time.Now()
+	ts.stop()
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("stopping with an unused connection open took %v", took)
 	}
 }

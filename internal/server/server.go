@@ -38,6 +38,7 @@ type Server struct {
 	accounts http.Handler
 	listener net.Listener
 	http     *http.Server
+	fresh    freshConns
 	log      *slog.Logger
 }
 
@@ -123,6 +124,7 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         s.fresh.track,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return s, nil
@@ -216,7 +218,8 @@ func regionOf(poolID string) string {
 }
 
 // Serve serves until ctx is cancelled, then stops accepting, lets in-flight requests finish
-// (10 s at most) and closes the store.
+// (10 s at most; connections that have sent no request get half a second) and closes the
+// store.
 func (s *Server) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
@@ -231,7 +234,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	case err = <-errc:
 	case <-ctx.Done():
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		closeFresh := time.AfterFunc(freshConnGrace, s.fresh.closeAll)
 		err = s.http.Shutdown(shutdownCtx)
+		closeFresh.Stop()
 		cancel()
 		<-errc
 	}
