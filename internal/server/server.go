@@ -127,6 +127,7 @@ func New(ctx context.Context, cfg Config, announce io.Writer) (*Server, error) {
 		ConnState:         s.fresh.track,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	s.http.RegisterOnShutdown(s.fresh.closeAll)
 	return s, nil
 }
 
@@ -218,7 +219,7 @@ func regionOf(poolID string) string {
 }
 
 // Serve serves until ctx is cancelled, then stops accepting, lets in-flight requests finish
-// (10 s at most; connections that have sent no request get half a second) and closes the
+// (10 s at most; connections that have sent no request are closed at once) and closes the
 // store.
 func (s *Server) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
@@ -234,9 +235,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	case err = <-errc:
 	case <-ctx.Done():
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-		closeFresh := time.AfterFunc(freshConnGrace, s.fresh.closeAll)
 		err = s.http.Shutdown(shutdownCtx)
-		closeFresh.Stop()
 		cancel()
 		<-errc
 	}
