@@ -264,8 +264,9 @@ func (c *Courier) deliver(ctx context.Context, m *store.Message) {
 	if err := c.cfg.Store.FinishMessage(ctx, m); err != nil && !errors.Is(err, store.ErrConflict) && ctx.Err() == nil {
 		c.log.Warn("recording a delivery failed", "message_id", m.ID, "error", err)
 	}
-	// Logged once recorded, so that the line describes the queue as it is (a crash before the
-	// record leaves the message leased, to be tried again when the lease ends).
+	// Logged after the record (or the warning that it failed): a crash before the record leaves
+	// no line for an attempt the queue does not know of (the message stays leased, to be tried
+	// again when the lease ends).
 	level := slog.LevelInfo
 	if err != nil {
 		level = slog.LevelWarn

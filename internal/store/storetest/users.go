@@ -977,7 +977,7 @@ func testUserListByKeys(t *testing.T, s store.Store) {
 	q := mustCreatePool(t, s, newPool(region1, account1))
 	var keys, subs []string
 	for i := range 30 {
-		u := newUser(p.ID, fmt.Sprintf("k%d-%s", i%12, randString(3)))
+		u := newUser(p.ID, fmt.Sprintf("k%d-%02d", i%12, i)) // keys sharing prefixes
 		u.Aliases = nil
 		if i%4 == 0 {
 			u.Index = map[string]string{"email": u.Attributes["email"]} // no key entries given
