@@ -86,8 +86,9 @@ func testListUsersFiltersAndPagination(t *testing.T, ts *testServer) {
 		}
 	}
 
-	// sub, exactly and by prefix (a user's sub is no index entry of its own: the store reads
-	// the users' unique sub column).
+	// sub, exactly and by prefix: the ListUsers API reference lists sub among the searchable
+	// standard attributes, with = and ^= for any of them. (The store reads the users' unique
+	// sub column, not an index row.)
 	got, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: pool, Username: aws.String("user04")})
 	if err != nil {
 		t.Fatal(err)
